@@ -1,0 +1,18 @@
+#pragma once
+// Chroma from the STFT with librosa's tuning estimation (piptrack-based estimate_tuning).
+#include "core/matrix.hpp"
+#include "features/params.hpp"
+
+namespace gtzan::features {
+
+// librosa.estimate_tuning(S=power, sr, n_fft, bins_per_octave=12): pitches from piptrack
+// (threshold 0.1 of each frame's max, fmin 150, fmax 4000 after the 0.1-tuning resolution).
+float estimate_tuning_from_power(const Matrix& power, int sr = kSr, int n_fft = kNfft);
+
+// librosa.filters.chroma(sr, n_fft, n_chroma=12, tuning), float32. Shape [12, 1 + n_fft/2].
+Matrix chroma_filterbank(float tuning, int sr = kSr, int n_fft = kNfft, int n_chroma = 12);
+
+// librosa.feature.chroma_stft(S=power): tuning estimated, projection, inf-norm per frame.
+Matrix chroma_stft(const Matrix& power, int sr = kSr, int n_fft = kNfft);
+
+}  // namespace gtzan::features
