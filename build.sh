@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Configures and builds gtzan (Release) in ./build. CUDA is compiled when nvcc is found
+# (GTZAN_CUDA=AUTO); pass GTZAN_CUDA=OFF in the environment to skip it.
+set -euo pipefail
+cd "$(dirname "$0")"
+export PATH="$PATH:/usr/local/cuda/bin"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DGTZAN_CUDA="${GTZAN_CUDA:-AUTO}" >/dev/null
+cmake --build build -j "$(nproc)"

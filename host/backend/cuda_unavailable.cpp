@@ -1,0 +1,29 @@
+// Built only without CUDA (GTZAN_CUDA=OFF or no nvcc): the CUDA entry points say so.
+#include <stdexcept>
+
+#include "backend/feature_backend.hpp"
+
+namespace gtzan::backend {
+
+bool cuda_device_available(std::string& why) {
+  why = "this build has no CUDA backend (configured with GTZAN_CUDA=OFF or without nvcc)";
+  return false;
+}
+
+std::string cuda_device_name() { return {}; }
+
+std::unique_ptr<FeatureBackend> make_cuda_feature_backend(int) {
+  throw std::runtime_error("this build has no CUDA backend; rebuild with -DGTZAN_CUDA=ON");
+}
+
+}  // namespace gtzan::backend
+
+#include "backend/gpu_ops.hpp"
+
+namespace gtzan::backend {
+
+std::vector<Matrix> gpu_stft_power(const std::vector<std::span<const float>>&, int, int) {
+  throw std::runtime_error("gpu_stft_power: this build has no CUDA backend");
+}
+
+}  // namespace gtzan::backend

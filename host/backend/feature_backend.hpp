@@ -1,0 +1,54 @@
+#pragma once
+// The backend boundary of the feature graph: one interface, a CPU implementation (reference,
+// what CI and GPU-less users run) and a CUDA one (kernels/, cuda/). Nothing above this
+// interface knows which backend runs, and no CUDA header is included on this side.
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/matrix.hpp"
+#include "features/feature_set.hpp"
+
+namespace gtzan::backend {
+
+enum class Device { Cpu, Cuda, Auto };
+
+// "cpu" | "cuda" | "auto"; throws std::invalid_argument otherwise.
+Device parse_device(const std::string& text);
+
+struct RowResult {
+  std::vector<double> values;  // the set's columns, in order; empty when `error` is set
+  std::string error;           // why this clip could not be computed
+};
+
+class FeatureBackend {
+ public:
+  virtual ~FeatureBackend() = default;
+  virtual std::string name() const = 0;
+  // One row per clip. A failing clip gets an error, the others still get their rows.
+  virtual std::vector<RowResult> compute_rows(const features::FeatureSet& set,
+                                              const std::vector<std::span<const float>>& clips) = 0;
+  // One frame-level array of one clip (the names of ClipGraph::frame_feature_names()).
+  virtual Matrix compute_frame(const std::string& feature, std::span<const float> y) = 0;
+};
+
+std::unique_ptr<FeatureBackend> make_cpu_backend(int threads);
+
+// Picks the backend for `device`. Auto: CUDA when the CUDA backend is built, a GPU is
+// present and the backend computes features; the CPU otherwise. Explicit cuda throws
+// std::runtime_error with the reason when that is not possible.
+std::unique_ptr<FeatureBackend> make_backend(Device device, int threads, std::string* note = nullptr);
+
+// ---- implemented in cuda/ when built with CUDA, else by host/backend/cuda_unavailable.cpp ----
+// True when a usable GPU is present; otherwise `why` says why not (not built, no driver, ...).
+bool cuda_device_available(std::string& why);
+// Name and memory of GPU 0, e.g. "NVIDIA H200 (139 GiB)"; empty when none.
+std::string cuda_device_name();
+// The CUDA feature backend; throws std::runtime_error naming what is missing.
+std::unique_ptr<FeatureBackend> make_cuda_feature_backend(int threads);
+
+// Default worker count: all cores.
+int default_threads();
+
+}  // namespace gtzan::backend

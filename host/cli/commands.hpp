@@ -1,0 +1,17 @@
+#pragma once
+// Each `gtzan` subcommand registers its options on the CLI11 app and returns the action to
+// run when it is chosen. The action returns the process exit status.
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace gtzan::cli {
+
+using Action = std::function<int()>;
+
+Action add_synth(CLI::App& app);
+Action add_features(CLI::App& app);
+Action add_frames(CLI::App& app);
+Action add_bench(CLI::App& app);
+
+}  // namespace gtzan::cli

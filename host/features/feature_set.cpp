@@ -1,0 +1,131 @@
+#include "features/feature_set.hpp"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include "features/clip_graph.hpp"
+
+namespace gtzan::features {
+namespace {
+
+// "<prefix>_mean_<i>" / "<prefix>_var_<i>" for each row (chroma_stft, spectral_contrast, ...).
+void per_row(std::vector<ColumnSpec>& cols, const std::string& prefix, const std::string& frame,
+             int rows) {
+  for (int i = 0; i < rows; ++i) {
+    cols.push_back({prefix + "_mean_" + std::to_string(i), frame, i, Stat::Mean});
+    cols.push_back({prefix + "_var_" + std::to_string(i), frame, i, Stat::Var});
+  }
+}
+
+// "<prefix>_mean" / "<prefix>_var" over the whole matrix.
+void whole(std::vector<ColumnSpec>& cols, const std::string& prefix, const std::string& frame) {
+  cols.push_back({prefix + "_mean", frame, -1, Stat::Mean});
+  cols.push_back({prefix + "_var", frame, -1, Stat::Var});
+}
+
+// The study interleaves mfcc_i, delta_mfcc_i and delta2_mfcc_i per coefficient.
+void mfcc_block(std::vector<ColumnSpec>& cols) {
+  for (int i = 0; i < 13; ++i) {
+    const std::string k = std::to_string(i);
+    cols.push_back({"mfcc_" + k + "_mean", "mfcc13", i, Stat::Mean});
+    cols.push_back({"mfcc_" + k + "_var", "mfcc13", i, Stat::Var});
+    cols.push_back({"delta_mfcc_" + k + "_mean", "mfcc13_delta", i, Stat::Mean});
+    cols.push_back({"delta_mfcc_" + k + "_var", "mfcc13_delta", i, Stat::Var});
+    cols.push_back({"delta2_mfcc_" + k + "_mean", "mfcc13_delta2", i, Stat::Mean});
+    cols.push_back({"delta2_mfcc_" + k + "_var", "mfcc13_delta2", i, Stat::Var});
+  }
+}
+
+FeatureSet make_core() {
+  FeatureSet s{"core",
+               "the study's STFT-based columns (seed309 without the constant-Q, tonnetz and "
+               "rhythm blocks), in the study's names and order",
+               {}};
+  auto& c = s.columns;
+  per_row(c, "chroma_stft", "chroma_stft", 12);
+  whole(c, "centroid", "spectral_centroid");
+  whole(c, "bandwidth", "spectral_bandwidth");
+  whole(c, "rolloff", "spectral_rolloff");
+  whole(c, "zcr", "zero_crossing_rate");
+  whole(c, "harmony", "harmonic_chroma_stft");
+  whole(c, "percussive", "percussive_chroma_stft");
+  mfcc_block(c);
+  per_row(c, "spectral_contrast", "spectral_contrast", 7);
+  per_row(c, "mel_spec", "mel64", 64);
+  whole(c, "spectral_flatness", "spectral_flatness");
+  whole(c, "poly_features", "poly_features");
+  return s;
+}
+
+FeatureSet make_spectral() {
+  FeatureSet s{"spectral",
+               "core without HPSS (harmony/percussive): the fast STFT-only columns", {}};
+  for (const auto& col : make_core().columns)
+    if (col.frame.find("harmonic") == std::string::npos &&
+        col.frame.find("percussive") == std::string::npos)
+      s.columns.push_back(col);
+  return s;
+}
+
+void mean_var(const float* x, std::size_t n, double& mean, double& var) {
+  double sum = 0;
+  for (std::size_t i = 0; i < n; ++i) sum += x[i];
+  mean = sum / static_cast<double>(n);
+  double ss = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double d = x[i] - mean;
+    ss += d * d;
+  }
+  var = ss / static_cast<double>(n);
+}
+
+}  // namespace
+
+std::vector<std::string> FeatureSet::column_names() const {
+  std::vector<std::string> names;
+  for (const auto& c : columns) names.push_back(c.name);
+  return names;
+}
+
+std::vector<std::string> FeatureSet::frames() const {
+  std::vector<std::string> out;
+  for (const auto& c : columns)
+    if (std::find(out.begin(), out.end(), c.frame) == out.end()) out.push_back(c.frame);
+  return out;
+}
+
+std::vector<double> FeatureSet::compute(ClipGraph& graph) const {
+  std::vector<double> values;
+  values.reserve(columns.size());
+  std::map<std::pair<std::string, int>, std::pair<double, double>> stats;
+  for (const auto& c : columns) {
+    auto key = std::make_pair(c.frame, c.row);
+    auto it = stats.find(key);
+    if (it == stats.end()) {
+      const Matrix& m = graph.frame(c.frame);
+      double mean = 0, var = 0;
+      if (c.row < 0) mean_var(m.data.data(), m.data.size(), mean, var);
+      else mean_var(m.row(static_cast<std::size_t>(c.row)), m.cols, mean, var);
+      it = stats.emplace(key, std::make_pair(mean, var)).first;
+    }
+    values.push_back(c.stat == Stat::Mean ? it->second.first : it->second.second);
+  }
+  return values;
+}
+
+const std::vector<FeatureSet>& feature_sets() {
+  static const std::vector<FeatureSet> sets = {make_core(), make_spectral()};
+  return sets;
+}
+
+const FeatureSet& find_feature_set(const std::string& name) {
+  std::string known;
+  for (const auto& s : feature_sets()) {
+    if (s.name == name) return s;
+    known += (known.empty() ? "" : ", ") + s.name;
+  }
+  throw std::invalid_argument("unknown feature set '" + name + "' (known: " + known + ")");
+}
+
+}  // namespace gtzan::features
