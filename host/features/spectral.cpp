@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 #include <vector>
@@ -124,14 +125,22 @@ Matrix spectral_rolloff(const Matrix& mag, float roll_percent, int sr, int n_fft
 Matrix spectral_flatness(const Matrix& mag) {
   const std::size_t T = mag.cols;
   const double amin = 1e-10f;
-  std::vector<double> logsum(T, 0.0), sum(T, 0.0);
-  for (std::size_t b = 0; b < mag.rows; ++b) {
-    const float* s = mag.row(b);
-    for (std::size_t t = 0; t < T; ++t) {
-      const double p = std::max(amin, static_cast<double>(s[t] * s[t]));  // float32 S**2
-      logsum[t] += std::log(p);
-      sum[t] += p;
+  // log of the geometric mean as the sum of logs of products of up to 16 bins: each thresholded
+  // power lies in [1e-10, ~1e10), so a 16-term product stays well inside float64's range.
+  constexpr std::size_t kBlock = 16;
+  std::vector<double> logsum(T, 0.0), sum(T, 0.0), prod(T);
+  for (std::size_t b0 = 0; b0 < mag.rows; b0 += kBlock) {
+    const std::size_t b1 = std::min(mag.rows, b0 + kBlock);
+    std::fill(prod.begin(), prod.end(), 1.0);
+    for (std::size_t b = b0; b < b1; ++b) {
+      const float* s = mag.row(b);
+      for (std::size_t t = 0; t < T; ++t) {
+        const double p = std::max(amin, static_cast<double>(s[t] * s[t]));  // float32 S**2
+        prod[t] *= p;
+        sum[t] += p;
+      }
     }
+    for (std::size_t t = 0; t < T; ++t) logsum[t] += std::log(prod[t]);
   }
   Matrix out(1, T);
   const double n = static_cast<double>(mag.rows);
@@ -179,7 +188,8 @@ Matrix spectral_contrast(const Matrix& mag, int sr, int n_fft) {
 
   const std::size_t T = mag.cols;
   std::vector<double> peak((n_bands + 1) * T), valley((n_bands + 1) * T);
-  constexpr std::size_t kChunk = 64;
+  constexpr std::size_t kChunk = 32;
+  constexpr long kSmallTake = 16;
   std::vector<float> buf, work;
   for (std::size_t t0 = 0; t0 < T; t0 += kChunk) {
     const std::size_t cnt = std::min(kChunk, T - t0);
@@ -190,13 +200,35 @@ Matrix spectral_contrast(const Matrix& mag, int sr, int n_fft) {
         const Band& bd = bands[k];
         const long n = bd.hi - bd.lo;
         const long take = std::min(bd.take, n);
-        work.assign(frame + bd.lo, frame + bd.hi);
-        std::nth_element(work.begin(), work.begin() + (take - 1), work.end());
-        double lo_sum = 0;
-        for (long i = 0; i < take; ++i) lo_sum += work[i];
-        std::nth_element(work.begin(), work.begin() + (n - take), work.end());
-        double hi_sum = 0;
-        for (long i = n - take; i < n; ++i) hi_sum += work[i];
+        const float* v = frame + bd.lo;
+        double lo_sum = 0, hi_sum = 0;
+        if (take <= kSmallTake) {
+          // One pass keeping the `take` smallest and largest values in sorted arrays.
+          float lo[kSmallTake], hi[kSmallTake];  // lo ascending, hi descending
+          for (long i = 0; i < take; ++i) lo[i] = hi[i] = v[i];
+          std::sort(lo, lo + take);
+          std::sort(hi, hi + take, std::greater<float>());
+          for (long i = take; i < n; ++i) {
+            const float x = v[i];
+            if (x < lo[take - 1]) {
+              long p = take - 1;
+              for (; p > 0 && lo[p - 1] > x; --p) lo[p] = lo[p - 1];
+              lo[p] = x;
+            }
+            if (x > hi[take - 1]) {
+              long p = take - 1;
+              for (; p > 0 && hi[p - 1] < x; --p) hi[p] = hi[p - 1];
+              hi[p] = x;
+            }
+          }
+          for (long i = 0; i < take; ++i) lo_sum += lo[i], hi_sum += hi[i];
+        } else {
+          work.assign(v, v + n);
+          std::nth_element(work.begin(), work.begin() + (take - 1), work.end());
+          for (long i = 0; i < take; ++i) lo_sum += work[i];
+          std::nth_element(work.begin(), work.begin() + (n - take), work.end());
+          for (long i = n - take; i < n; ++i) hi_sum += work[i];
+        }
         // np.mean of float32 values is float32.
         valley[k * T + t0 + j] = static_cast<float>(lo_sum / take);
         peak[k * T + t0 + j] = static_cast<float>(hi_sum / take);
