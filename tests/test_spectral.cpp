@@ -3,16 +3,10 @@
 // Two views:
 //  1. The descriptors applied to librosa's OWN magnitude (sqrt of the golden float32
 //     stft_power): isolates this module; strict tolerances (float32-vs-float64 level).
-//  2. End to end from our STFT (features::stft). Centroid, rolloff, poly, zcr and rms keep the
-//     strict tolerances. Bandwidth, contrast and flatness are dominated by the lowest-energy bins
-//     (Hann sidelobe floor of pure tones, spectral valleys), where features::stft's float32
-//     windowing + float32 FFT has an absolute error of ~1e-7 of the frame's peak, i.e. a large
-//     RELATIVE error per bin (up to >100% on the sweep's floor bins, ~1% on the music clips);
-//     librosa multiplies by a float64 window and runs a float64 rfft before casting to complex64.
-//     Checked while writing this: a float64-window, float64-DFT magnitude brings these three back
-//     to <= 1e-6 of the peak, so the descriptor code is not the cause. Their end-to-end bounds
-//     below are what the current float32 STFT allows (measured worst: sweep) and should be
-//     tightened to 1e-5 once the STFT computes in float64.
+//  2. End to end from our STFT (features::stft), same strict tolerances. Bandwidth, contrast
+//     and flatness hang on the lowest-energy bins (Hann sidelobe floors, spectral valleys): with
+//     a float32 window and FFT they were off by up to 0.58 dB on the sweep, which is why
+//     features::stft windows and transforms in float64 like librosa/numpy.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -97,10 +91,9 @@ TEST_CASE("spectral descriptors match librosa end to end on every fixture clip",
     INFO("clip " << clip);
     const auto y = audio::load_mono(test::clip_wav(clip));
     const Matrix mag = features::spectrogram_power(features::stft(y), 1.0f);
-    // Loose bounds for the three floor-sensitive descriptors: see the header comment
-    // (measured worst, sweep: bandwidth 1.3e-4, contrast 8.7e-3 (0.58 dB), flatness 5.0e-4;
-    // music clips: contrast 3.6e-4, bandwidth/flatness <= 3.4e-7).
-    check_from_magnitude(clip, mag, Tol{3e-4, 1.5e-2, 1e-3}, "e2e");
+    // 1e-5 of the peak for all (measured worst with the float64 STFT: flatness 8.4e-7 on the
+    // sweep, bandwidth 3.7e-8, contrast 6.1e-8).
+    check_from_magnitude(clip, mag, Tol{1e-5, 1e-5, 1e-5}, "e2e");
 
     // zcr is a count / 2048: exact.
     CHECK(check(clip, "zero_crossing_rate", features::zero_crossing_rate(y), "e2e").max_abs == 0.0);

@@ -1,4 +1,6 @@
 // The CPU reference backend: one ClipGraph per clip, clips spread over threads.
+#include <cblas.h>
+
 #include <stdexcept>
 #include <thread>
 
@@ -11,7 +13,10 @@ namespace {
 
 class CpuBackend final : public FeatureBackend {
  public:
-  explicit CpuBackend(int threads) : threads_(threads > 0 ? threads : default_threads()) {}
+  explicit CpuBackend(int threads) : threads_(threads > 0 ? threads : default_threads()) {
+    // Parallelism is across clips; OpenBLAS's own threads would only spin against ours.
+    openblas_set_num_threads(1);
+  }
   std::string name() const override { return "cpu"; }
 
   std::vector<RowResult> compute_rows(const features::FeatureSet& set,
