@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <random>
+#include <tuple>
 #include <set>
 #include <string>
 
@@ -41,6 +43,53 @@ TEST_CASE("median filters follow scipy.ndimage reflect semantics", "[hpss]") {
   features::median_filter_freq(T, 5, out);
   // windows: [7 1 1 7 7] -> 7 ; [1 1 7 7 1] -> 1
   CHECK(out.data == std::vector<float>{7, 1});
+}
+
+TEST_CASE("sliding median filters equal a brute-force reflect median", "[hpss]") {
+  // Random matrix with many ties (values quantised to 16 levels), odd sizes smaller and larger
+  // than the kernel: the sorted-window update must give exactly nth_element's median.
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> q(0, 15);
+  for (const auto& [rows, cols, k] : std::vector<std::tuple<std::size_t, std::size_t, int>>{
+           {37, 53, 31}, {5, 9, 31}, {64, 3, 7}, {1, 1, 31}}) {
+    Matrix S(rows, cols);
+    for (auto& v : S.data) v = float(q(rng)) * 0.25f;
+    Matrix ht, hf;
+    features::median_filter_time(S, k, ht);
+    features::median_filter_freq(S, k, hf);
+    const auto refl = [](long i, long n) {
+      const long p = 2 * n;
+      i %= p;
+      if (i < 0) i += p;
+      return i < n ? i : p - 1 - i;
+    };
+    bool ok = true;
+    std::vector<float> w(static_cast<std::size_t>(k));
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t c = 0; c < cols; ++c) {
+        for (int j = 0; j < k; ++j) w[j] = S.at(r, refl(long(c) + j - k / 2, long(cols)));
+        std::nth_element(w.begin(), w.begin() + k / 2, w.end());
+        ok = ok && (ht.at(r, c) == w[k / 2]);
+        for (int j = 0; j < k; ++j) w[j] = S.at(refl(long(r) + j - k / 2, long(rows)), c);
+        std::nth_element(w.begin(), w.begin() + k / 2, w.end());
+        ok = ok && (hf.at(r, c) == w[k / 2]);
+      }
+    INFO(rows << "x" << cols << " k " << k);
+    CHECK(ok);
+  }
+}
+
+TEST_CASE("stft_f64 power matches librosa", "[hpss][stft][librosa]") {
+  // float64 frames and FFT rounded to complex64 (numpy<2 + librosa): expected within a few
+  // float32 ulps of the golden power; tolerance 1e-6 of the peak (kissfft stft(): 1e-5).
+  for (const auto& clip : test::fixture_clips()) {
+    INFO("clip " << clip);
+    const auto y = audio::load_mono(test::clip_wav(clip));
+    const auto d = test::compare(features::spectrogram_power(features::stft_f64(y), 2.0f),
+                                 test::golden(clip, "stft_power"));
+    INFO("rel " << d.rel_to_peak);
+    CHECK(d.rel_to_peak < 1e-6);
+  }
 }
 
 TEST_CASE("hpss and the chroma of its parts match librosa", "[hpss][librosa]") {
