@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "features/stft.hpp"
+#include "features/stft_f64.hpp"
 
 namespace gtzan::features {
 
@@ -14,11 +15,26 @@ struct HpssSignals {
   std::vector<float> percussive;
 };
 
+// scipy.ndimage.median_filter(S, size=(1, k), mode="reflect"): running median along each row
+// (time). Exact (the output is an element of the window). k odd.
+void median_filter_time(const Matrix& S, int kernel_size, Matrix& out);
+// scipy.ndimage.median_filter(S, size=(k, 1), mode="reflect"): along each column (frequency).
+void median_filter_freq(const Matrix& S, int kernel_size, Matrix& out);
+
 // Masks applied to an existing STFT (librosa.decompose.hpss(S), kernel 31, power 2, margin 1).
 void hpss_masks(const ComplexSpectrogram& X, ComplexSpectrogram& harmonic,
                 ComplexSpectrogram& percussive, int kernel_size = 31);
 
 // Full time-domain separation (reuses X, the STFT of y).
+// Precision note: the median filters select the weak bins around a partial (the time median of a
+// sweep's bin, the frequency median of a tone's frame). librosa gets them from a float64 FFT
+// rounded to complex64 (relative accuracy per bin); a float32 FFT (stft()) is only accurate to
+// ~1e-7 of each frame's peak, which changes those bins by percent and the harmonic part of e.g.
+// the sweep fixture by ~2e-6 of its peak, enough to move its harmonic chroma by ~4e-3. For
+// librosa-exact results pass X = stft_f64(y), or call hpss(y).
 HpssSignals hpss(const ComplexSpectrogram& X, std::size_t length);
+
+// librosa.effects.hpss(y): hpss(stft_f64(y), y.size()).
+HpssSignals hpss(std::span<const float> y);
 
 }  // namespace gtzan::features
