@@ -79,19 +79,6 @@ TEST_CASE("sliding median filters equal a brute-force reflect median", "[hpss]")
   }
 }
 
-TEST_CASE("stft_f64 power matches librosa", "[hpss][stft][librosa]") {
-  // float64 frames and FFT rounded to complex64 (numpy<2 + librosa): expected within a few
-  // float32 ulps of the golden power; tolerance 1e-6 of the peak (kissfft stft(): 1e-5).
-  for (const auto& clip : test::fixture_clips()) {
-    INFO("clip " << clip);
-    const auto y = audio::load_mono(test::clip_wav(clip));
-    const auto d = test::compare(features::spectrogram_power(features::stft_f64(y), 2.0f),
-                                 test::golden(clip, "stft_power"));
-    INFO("rel " << d.rel_to_peak);
-    CHECK(d.rel_to_peak < 1e-6);
-  }
-}
-
 TEST_CASE("hpss and the chroma of its parts match librosa", "[hpss][librosa]") {
   // percussive_chroma_stft is compared on every clip EXCEPT `clicks`: between the clicks the
   // percussive part is nearly silent (~1e-30 energy per frame), estimate_tuning's pitch picks
@@ -148,7 +135,7 @@ TEST_CASE("chroma_stft of librosa's y_percussive for clicks matches", "[hpss][ch
 
 TEST_CASE("hpss timing on a 30-s clip", "[hpss][timing]") {
   const auto y = audio::load_mono(test::clip_wav("music_a"));
-  const auto X = features::stft_f64(y);
+  const auto X = features::stft(y);
   const Matrix S = features::spectrogram_power(X, 1.0f);
   auto t0 = std::chrono::steady_clock::now();
   Matrix h, p;

@@ -144,6 +144,6 @@ HpssSignals hpss(const ComplexSpectrogram& X, std::size_t length) {
   return out;
 }
 
-HpssSignals hpss(std::span<const float> y) { return hpss(stft_f64(y), y.size()); }
+HpssSignals hpss(std::span<const float> y) { return hpss(stft(y), y.size()); }
 
 }  // namespace gtzan::features

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "features/stft.hpp"
-#include "features/stft_f64.hpp"
 
 namespace gtzan::features {
 
@@ -28,13 +27,11 @@ void hpss_masks(const ComplexSpectrogram& X, ComplexSpectrogram& harmonic,
 // Full time-domain separation (reuses X, the STFT of y).
 // Precision note: the median filters select the weak bins around a partial (the time median of a
 // sweep's bin, the frequency median of a tone's frame). librosa gets them from a float64 FFT
-// rounded to complex64 (relative accuracy per bin); a float32 FFT (stft()) is only accurate to
-// ~1e-7 of each frame's peak, which changes those bins by percent and the harmonic part of e.g.
-// the sweep fixture by ~2e-6 of its peak, enough to move its harmonic chroma by ~4e-3. For
-// librosa-exact results pass X = stft_f64(y), or call hpss(y).
+// rounded to complex64; a float32 FFT is only accurate to ~1e-7 of each frame's peak, which moved
+// the sweep fixture's harmonic chroma by ~4e-3. features::stft computes in float64 for this.
 HpssSignals hpss(const ComplexSpectrogram& X, std::size_t length);
 
-// librosa.effects.hpss(y): hpss(stft_f64(y), y.size()).
+// librosa.effects.hpss(y): hpss(stft(y), y.size()).
 HpssSignals hpss(std::span<const float> y);
 
 }  // namespace gtzan::features
