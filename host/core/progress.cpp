@@ -14,7 +14,7 @@ void Progress::advance(std::size_t n) {
   done_ += n;
   const auto now = std::chrono::steady_clock::now();
   const double since = std::chrono::duration<double>(now - last_print_).count();
-  if (since >= (tty_ ? 0.2 : 5.0) || done_ == total_) print(false);
+  if (since >= (tty_ ? 0.2 : 5.0) && done_ < total_) print(false);
 }
 
 void Progress::finish() { print(true); }
