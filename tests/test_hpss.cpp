@@ -133,7 +133,8 @@ TEST_CASE("chroma_stft of librosa's y_percussive for clicks matches", "[hpss][ch
   CHECK(d.rel_to_peak < 1e-5);
 }
 
-TEST_CASE("hpss timing on a 30-s clip", "[hpss][timing]") {
+// A measurement, not a check: hidden from ctest (run it with ./tests/test_hpss "[timing]").
+TEST_CASE("hpss timing on a 30-s clip", "[.][hpss][timing]") {
   const auto y = audio::load_mono(test::clip_wav("music_a"));
   const auto X = features::stft(y);
   const Matrix S = features::spectrogram_power(X, 1.0f);
