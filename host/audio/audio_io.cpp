@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <memory>
+#include <string>
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
@@ -18,6 +20,33 @@ namespace {
 struct SndfileCloser {
   void operator()(SNDFILE* f) const { sf_close(f); }
 };
+
+// libsndfile's messages for a cut-off file are misleading ("Error in W64/RF64 file. Malformed
+// 'fmt ' chunk."), so say what the file looks like: a known container that is truncated or
+// corrupt, or no audio format at all.
+std::string describe_open_failure(const std::filesystem::path& path, const std::string& sf_msg) {
+  std::ifstream in(path, std::ios::binary);
+  char head[12] = {};
+  in.read(head, sizeof head);
+  const std::size_t got = static_cast<std::size_t>(in.gcount());
+  const std::uintmax_t size = std::filesystem::file_size(path);
+  const std::string magic(head, std::min<std::size_t>(got, 4));
+  const std::string lib = " (libsndfile: " + sf_msg + ")";
+  if (magic == "RIFF" || magic == "RIFX" || magic == "RF64") {
+    uint32_t declared = 0;
+    if (got >= 8) std::memcpy(&declared, head + 4, 4);  // little-endian hosts
+    if (size < 44 || (magic == "RIFF" && declared + 8ull > size))
+      return "truncated WAV: the file has " + std::to_string(size) + " bytes" +
+             (got >= 8 && magic == "RIFF"
+                  ? ", its header declares " + std::to_string(declared + 8ull)
+                  : std::string()) +
+             lib;
+    return "corrupt WAV header" + lib;
+  }
+  if (magic == "FORM" || magic == ".snd" || magic == "fLaC" || magic == "OggS")
+    return (size < 64 ? "truncated " : "corrupt ") + magic + " file" + lib;
+  return "not an audio file: format not recognised" + lib;
+}
 
 }  // namespace
 
@@ -34,7 +63,7 @@ std::vector<float> load_mono(const std::filesystem::path& path, int target_sr) {
   SF_INFO info;
   std::memset(&info, 0, sizeof info);
   std::unique_ptr<SNDFILE, SndfileCloser> file(sf_open(path.c_str(), SFM_READ, &info));
-  if (!file) throw InputError(path, std::string("cannot decode: ") + sf_strerror(nullptr));
+  if (!file) throw InputError(path, describe_open_failure(path, sf_strerror(nullptr)));
   if (info.channels < 1 || info.samplerate <= 0)
     throw InputError(path, "invalid header (channels or sample rate)");
   if (info.frames <= 0) throw InputError(path, "no audio samples");
