@@ -42,11 +42,13 @@ BeatTrack beat_track(std::span<const float> y);
 // librosa.feature.tempogram(onset_envelope=env, win_length, center=True, window='hann',
 // norm=inf): the envelope padded by win_length/2 linear ramps to 0 on both sides, one Hann-
 // windowed autocorrelation per frame (float64), each frame divided by its max. [win_length, frames].
+// win_length must be even (throws std::invalid_argument otherwise).
 Matrix tempogram_from_onset(std::span<const float> onset_envelope, int win_length = 384);
 Matrix tempogram(std::span<const float> y);  // onset_strength(y) (mean) -> tempogram
 
 // np.abs(librosa.feature.fourier_tempogram(onset_envelope=env, win_length, center=True)):
 // |stft(env, n_fft=win_length, hop 1, hann, constant padding)|. [win_length/2 + 1, frames + 1].
+// win_length must be a multiple of 4 (features::stft's requirement).
 Matrix fourier_tempogram_mag_from_onset(std::span<const float> onset_envelope, int win_length = 384);
 Matrix fourier_tempogram_mag(std::span<const float> y);
 
