@@ -171,8 +171,8 @@ Matrix tonnetz(std::span<const float> y, int sr, int hop) {
   return tonnetz_from_chroma(chroma_cqt(y, sr, hop));
 }
 
-CqtFeatures cqt_features(std::span<const float> y, int sr, int hop) {
-  const Matrix raw = chroma_from_cq(cqt_magnitude(y, sr, hop, kC1Hz, 7 * 36, 36, kNaN), 36, false);
+CqtFeatures cqt_features(std::span<const float> y, int sr, int hop, double tuning) {
+  const Matrix raw = chroma_from_cq(cqt_magnitude(y, sr, hop, kC1Hz, 7 * 36, 36, tuning), 36, false);
   CqtFeatures f;
   f.chroma_cqt = raw;
   normalize_columns(f.chroma_cqt, Norm::Inf);

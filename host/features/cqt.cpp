@@ -340,7 +340,11 @@ std::vector<cf> octave_response(std::span<const float> y, const OctaveBasis& ob,
 
 double estimate_tuning(std::span<const float> y, int sr, int bins_per_octave) {
   if (y.empty()) return 0.0;
-  const ComplexSpectrogram X = stft(y, kNfft, kHop);
+  return estimate_tuning(stft(y, kNfft, kHop), sr, bins_per_octave);
+}
+
+double estimate_tuning(const ComplexSpectrogram& X, int sr, int bins_per_octave) {
+  if (X.frames == 0) return 0.0;
   Matrix S(X.bins, X.frames);
   // np.abs(complex64): hypotf
   for (std::size_t i = 0; i < X.data.size(); ++i)

@@ -11,6 +11,7 @@
 
 #include "core/matrix.hpp"
 #include "features/params.hpp"
+#include "features/stft.hpp"
 
 namespace gtzan::features {
 
@@ -21,6 +22,8 @@ inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // librosa.estimate_tuning(y=y, sr=sr, bins_per_octave=bpo): piptrack on |stft(y)| (n_fft 2048,
 // hop 512, hann), resolution 0.01, returned in fractions of a bin (float64 histogram edge).
 double estimate_tuning(std::span<const float> y, int sr = kSr, int bins_per_octave = 12);
+// The same from an existing stft(y, 2048, 512) (e.g. the one a feature set already computed).
+double estimate_tuning(const ComplexSpectrogram& X, int sr = kSr, int bins_per_octave = 12);
 
 // np.abs(librosa.vqt(y, sr=sr, hop_length=hop, fmin=fmin, n_bins, intervals="equal",
 // gamma, bins_per_octave, tuning)), float32 [n_bins, frames].
@@ -76,6 +79,9 @@ struct CqtFeatures {
   Matrix chroma_cens;  // [12, T]
   Matrix tonnetz;      // [6, T]
 };
-CqtFeatures cqt_features(std::span<const float> y, int sr = kSr, int hop = kHop);
+// `tuning` NaN: estimated from y with bins_per_octave 36 (as chroma_cqt does); pass
+// estimate_tuning(X, sr, 36) to reuse an STFT already at hand.
+CqtFeatures cqt_features(std::span<const float> y, int sr = kSr, int hop = kHop,
+                         double tuning = kNaN);
 
 }  // namespace gtzan::features
