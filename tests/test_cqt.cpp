@@ -141,3 +141,19 @@ TEST_CASE("cqt timing on a 30-s clip", "[.timing][cqt]") {
   const double tuning = features::estimate_tuning(features::stft(y), 22050, 36);
   time("cqt_features, tuning given", [&] { return features::cqt_features(y, 22050, 512, tuning); });
 }
+
+TEST_CASE("tiny and empty inputs", "[cqt]") {
+  for (std::size_t n : {1u, 2u, 7u, 100u, 1000u}) {
+    INFO("n " << n);
+    std::vector<float> y(n);
+    for (std::size_t i = 0; i < n; ++i) y[i] = float(std::sin(0.1 * double(i)));
+    const Matrix C = features::cqt_magnitude(y);
+    CHECK(C.rows == 84);
+    CHECK(C.cols == 1 + n / 512);
+    const auto f = features::cqt_features(y);
+    CHECK(f.chroma_cqt.rows == 12);
+    CHECK(f.tonnetz.rows == 6);
+    CHECK(f.chroma_cens.cols == f.chroma_cqt.cols);
+  }
+  CHECK_THROWS_AS(features::cqt_magnitude(std::vector<float>{}), std::invalid_argument);
+}
