@@ -113,8 +113,11 @@ std::vector<float> resample(std::span<const float> y, double in_sr, double out_s
   out.resize(n_out);
   for (std::size_t i = done; i < n_out; ++i) out[i] = 0.0f;
   if (scale) {
-    const float s = static_cast<float>(1.0 / std::sqrt(ratio));
-    for (float& v : out) v *= s;
+    // librosa: y_hat /= np.sqrt(ratio) on a float32 array; numpy<2 (the goldens) casts the
+    // float64 scalar to float32 and divides in float32, which multiplying by 1/sqrt does not
+    // reproduce bit for bit.
+    const float s = static_cast<float>(std::sqrt(ratio));
+    for (float& v : out) v /= s;
   }
   return out;
 }

@@ -16,7 +16,8 @@ inline constexpr std::size_t kTrackSamples = 661500;  // 30 s at 22050 Hz
 std::vector<float> load_mono(const std::filesystem::path& path, int target_sr = kSampleRate);
 
 // Resamples like librosa.resample(res_type="soxr_hq"): libsoxr HQ, output length
-// ceil(n * out / in) (libsoxr's round() result zero-padded), optionally scaled by sqrt(in/out).
+// ceil(n * out / in) (libsoxr's round() result zero-padded); scale=true divides by
+// float32(sqrt(out / in)) as librosa.resample(scale=True) does on float32 input (numpy<2).
 std::vector<float> resample(std::span<const float> y, double in_sr, double out_sr,
                             bool scale = false);
 

@@ -30,7 +30,7 @@ inline float parabolic_shift(float xm1, float x0, float xp1) {
 
 }  // namespace
 
-float estimate_tuning_from_power(const Matrix& power, int sr, int n_fft) {
+double estimate_tuning_f64(const Matrix& power, int sr, int n_fft, int bins_per_octave) {
   const std::size_t bins = power.rows, frames = power.cols;
   if (bins != static_cast<std::size_t>(n_fft / 2 + 1))
     throw std::invalid_argument("estimate_tuning: power rows must be 1 + n_fft/2");
@@ -102,11 +102,11 @@ float estimate_tuning_from_power(const Matrix& power, int sr, int n_fft) {
   for (int i = 0; i <= kBins; ++i) edges[i] = static_cast<double>(i) * step + -0.5;
   edges[kBins] = 0.5;
   int counts[kBins] = {};
-  const float bins_per_octave = 12.0f;
+  const float bpo = static_cast<float>(bins_per_octave);  // python int * float32 array
   for (std::size_t i = 0; i < n; ++i) {
     if (!(mags[i] >= threshold)) continue;
     const float octs = std::log2(pitches[i] / 27.5f);
-    float residual = std::fmod(bins_per_octave * octs, 1.0f);
+    float residual = std::fmod(bpo * octs, 1.0f);
     if (residual < 0.0f) residual += 1.0f;  // np.mod sign convention (divisor positive)
     if (residual >= 0.5f) residual -= 1.0f;
     const double r = residual;
@@ -118,7 +118,11 @@ float estimate_tuning_from_power(const Matrix& power, int sr, int n_fft) {
   int best = 0;
   for (int b = 1; b < kBins; ++b)
     if (counts[b] > counts[best]) best = b;
-  return static_cast<float>(edges[best]);
+  return edges[best];
+}
+
+float estimate_tuning_from_power(const Matrix& power, int sr, int n_fft) {
+  return static_cast<float>(estimate_tuning_f64(power, sr, n_fft, 12));
 }
 
 Matrix chroma_filterbank(float tuning, int sr, int n_fft, int n_chroma) {

@@ -9,6 +9,11 @@ namespace gtzan::features {
 // (threshold 0.1 of each frame's max, fmin 150, fmax 4000 after the 0.1-tuning resolution).
 float estimate_tuning_from_power(const Matrix& power, int sr = kSr, int n_fft = kNfft);
 
+// The same estimate for any bins_per_octave (librosa's pitch_tuning folds 12 * octs for 12,
+// 36 * octs for chroma_cqt's 36), returned as the float64 histogram edge librosa returns.
+// `S` may be a power or a magnitude spectrogram (estimate_tuning(y=...) uses magnitude).
+double estimate_tuning_f64(const Matrix& S, int sr, int n_fft, int bins_per_octave);
+
 // librosa.filters.chroma(sr, n_fft, n_chroma=12, tuning), float32. Shape [12, 1 + n_fft/2].
 Matrix chroma_filterbank(float tuning, int sr = kSr, int n_fft = kNfft, int n_chroma = 12);
 
