@@ -28,6 +28,24 @@ def core_row(y, sr=22050):
     mv(librosa.feature.poly_features(y=y, sr=sr))
     return out
 
+def seed309_row(y, sr=22050):
+    """All 309 columns (the fixtures' recipe), in the study's column order."""
+    core = core_row(y, sr)
+    out = core[:36 + 78 + 14]  # chroma_stft .. spectral_contrast
+    def mv(a): out.extend([float(np.mean(a)), float(np.var(a))])
+    for r in librosa.feature.tonnetz(y=y, sr=sr): mv(r)
+    for r in librosa.feature.chroma_cqt(y=y, sr=sr): mv(r)
+    mv(librosa.feature.chroma_cens(y=y, sr=sr))
+    mv(librosa.feature.chroma_vqt(y=y, sr=sr, intervals="equal"))
+    out.extend(core[36 + 78 + 14:])  # mel_spec, spectral_flatness, poly_features
+    out.append(float(np.asarray(librosa.beat.beat_track(y=y, sr=sr)[0]).reshape(-1)[0]))
+    tg = librosa.feature.tempogram(y=y, sr=sr)
+    mv(tg)
+    mv(np.abs(librosa.feature.fourier_tempogram(y=y, sr=sr)))
+    mv(tg)  # tempogram_ratio: the study's duplicate
+    mv(librosa.feature.stack_memory(y))
+    return out
+
 def stage_b(y, sr=22050):
     # power spectrogram + mel + MFCC + chroma_stft from one shared STFT (the fixtures' stage b)
     S = np.abs(librosa.stft(y)) ** 2

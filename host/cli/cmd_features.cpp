@@ -46,7 +46,7 @@ Action add_features(CLI::App& app) {
         for (const auto& c : s.columns)
           std::printf("  %s\t%s%s %s\n", c.name.c_str(), c.frame.c_str(),
                       c.row < 0 ? "" : ("[" + std::to_string(c.row) + "]").c_str(),
-                      c.stat == features::Stat::Mean ? "mean" : "var");
+                      c.stat == features::Stat::Mean ? "mean" : c.stat == features::Stat::Var ? "var" : "value");
       }
       return 0;
     }

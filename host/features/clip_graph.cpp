@@ -3,6 +3,8 @@
 #include <stdexcept>
 
 #include "features/chroma.hpp"
+#include "features/cqt.hpp"
+#include "features/rhythm.hpp"
 #include "features/mel.hpp"
 #include "features/spectral.hpp"
 
@@ -31,7 +33,9 @@ const std::vector<std::string>& ClipGraph::frame_feature_names() {
       "mfcc13_delta2", "chroma_stft", "spectral_centroid", "spectral_bandwidth",
       "spectral_rolloff", "zero_crossing_rate", "spectral_contrast", "spectral_flatness",
       "poly_features", "rms", "y_harmonic", "y_percussive", "harmonic_chroma_stft",
-      "percussive_chroma_stft"};
+      "percussive_chroma_stft", "cqt_mag", "cqt36_mag", "chroma_cqt", "chroma_cens",
+      "chroma_vqt", "tonnetz", "onset_strength", "tempo", "beat_frames", "tempogram",
+      "fourier_tempogram_mag", "stack_memory"};
   return names;
 }
 
@@ -40,6 +44,13 @@ const Matrix& ClipGraph::frame(const std::string& name) {
   if (it != cache_.end()) return it->second;
   Matrix m = compute(name);
   return cache_.emplace(name, std::move(m)).first->second;
+}
+
+double ClipGraph::scalar(const std::string& name) {
+  auto it = scalars_.find(name);
+  if (it != scalars_.end()) return it->second;
+  if (name != "tempo") throw std::invalid_argument("unknown scalar feature '" + name + "'");
+  return scalars_[name] = beat_track_from_power(power()).tempo;
 }
 
 namespace {
@@ -76,6 +87,38 @@ Matrix ClipGraph::compute(const std::string& name) {
     const auto& part = name == "harmonic_chroma_stft" ? hpss().harmonic : hpss().percussive;
     return chroma_stft(spectrogram_power(features::stft(part), 2.0f));
   }
+  if (name == "cqt_mag") return cqt_magnitude(y_);
+  if (name == "cqt36_mag") return cqt_magnitude(y_, kSr, kHop, kC1Hz, 252, 36);
+  if (name == "chroma_cqt" || name == "chroma_cens" || name == "tonnetz") {
+    // One 252-bin CQT feeds all three; its tuning estimate reuses the clip's STFT.
+    auto cq = cqt_features(y_, kSr, kHop, estimate_tuning(stft(), kSr, 36));
+    std::pair<const char*, Matrix*> parts[] = {
+        {"chroma_cqt", &cq.chroma_cqt}, {"chroma_cens", &cq.chroma_cens}, {"tonnetz", &cq.tonnetz}};
+    Matrix requested;
+    for (auto& [part, m] : parts) {
+      if (name == part) requested = std::move(*m);
+      else cache_.emplace(part, std::move(*m));
+    }
+    return requested;
+  }
+  if (name == "chroma_vqt") return chroma_vqt(y_);
+  if (name == "onset_strength") return onset_strength_from_power(power());
+  if (name == "tempo" || name == "beat_frames") {
+    if (name == "tempo") return Matrix(1, 1, static_cast<float>(scalar("tempo")));
+    const BeatTrack bt = beat_track_from_power(power());
+    Matrix beats(1, bt.beats.size());
+    for (std::size_t i = 0; i < bt.beats.size(); ++i) beats.data[i] = static_cast<float>(bt.beats[i]);
+    return beats;
+  }
+  if (name == "tempogram") {
+    const Matrix& env = frame("onset_strength");
+    return tempogram_from_onset(std::span<const float>(env.data));
+  }
+  if (name == "fourier_tempogram_mag") {
+    const Matrix& env = frame("onset_strength");
+    return fourier_tempogram_mag_from_onset(std::span<const float>(env.data));
+  }
+  if (name == "stack_memory") return stack_memory(y_);
   throw std::invalid_argument("unknown frame feature '" + name +
                               "' (see `gtzan frames --list`)");
 }

@@ -28,6 +28,10 @@ class ClipGraph {
   // A named frame-level array, [rows, frames]; names as frame_feature_names().
   const Matrix& frame(const std::string& name);
 
+  // A named per-clip scalar kept in float64 (the study's "tempo": beat_track's BPM, which a
+  // float32 array would round).
+  double scalar(const std::string& name);
+
   // The frame-level arrays the graph knows (the `gtzan frames --list` names; the same names
   // as librosa's golden arrays in the fixtures).
   static const std::vector<std::string>& frame_feature_names();
@@ -39,6 +43,7 @@ class ClipGraph {
   std::unique_ptr<ComplexSpectrogram> stft_;
   std::unique_ptr<HpssSignals> hpss_;
   std::map<std::string, Matrix> cache_;
+  std::map<std::string, double> scalars_;
 };
 
 }  // namespace gtzan::features

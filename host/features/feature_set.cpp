@@ -58,6 +58,36 @@ FeatureSet make_core() {
   return s;
 }
 
+// The study's 309 columns (SEED_PROTOCOL.md), in its names and order: core's blocks with the
+// constant-Q, tonnetz and rhythm blocks in between, as the study's feature CSV has them.
+FeatureSet make_seed309() {
+  FeatureSet s{"seed309", "the study's 309 columns in its names and order (core + constant-Q, "
+                          "tonnetz, tempo, tempograms, stack_memory)", {}};
+  auto& c = s.columns;
+  const auto core = make_core().columns;
+  auto copy_block = [&](const std::string& frame) {
+    for (const auto& col : core) if (col.frame == frame) c.push_back(col);
+  };
+  for (const char* f : {"chroma_stft", "spectral_centroid", "spectral_bandwidth", "spectral_rolloff",
+                        "zero_crossing_rate", "harmonic_chroma_stft", "percussive_chroma_stft"})
+    copy_block(f);
+  mfcc_block(c);
+  copy_block("spectral_contrast");
+  per_row(c, "tonnetz", "tonnetz", 6);
+  per_row(c, "chroma_cqt", "chroma_cqt", 12);
+  whole(c, "chroma_cens", "chroma_cens");
+  whole(c, "chroma_vqt", "chroma_vqt");
+  copy_block("mel64");
+  copy_block("spectral_flatness");
+  copy_block("poly_features");
+  c.push_back({"tempo", "tempo", -1, Stat::Scalar});  // beat_track's tempo in BPM
+  whole(c, "tempogram", "tempogram");
+  whole(c, "fourier_tempogram", "fourier_tempogram_mag");
+  whole(c, "tempogram_ratio", "tempogram");  // the study's duplicate of tempogram
+  whole(c, "stack_memory", "stack_memory");
+  return s;
+}
+
 FeatureSet make_spectral() {
   FeatureSet s{"spectral",
                "core without HPSS (harmony/percussive): the fast STFT-only columns", {}};
@@ -100,6 +130,10 @@ std::vector<double> FeatureSet::compute(ClipGraph& graph) const {
   values.reserve(columns.size());
   std::map<std::pair<std::string, int>, std::pair<double, double>> stats;
   for (const auto& c : columns) {
+    if (c.stat == Stat::Scalar) {
+      values.push_back(graph.scalar(c.frame));
+      continue;
+    }
     auto key = std::make_pair(c.frame, c.row);
     auto it = stats.find(key);
     if (it == stats.end()) {
@@ -115,7 +149,7 @@ std::vector<double> FeatureSet::compute(ClipGraph& graph) const {
 }
 
 const std::vector<FeatureSet>& feature_sets() {
-  static const std::vector<FeatureSet> sets = {make_core(), make_spectral()};
+  static const std::vector<FeatureSet> sets = {make_seed309(), make_core(), make_spectral()};
   return sets;
 }
 

@@ -8,7 +8,7 @@ namespace gtzan::features {
 
 class ClipGraph;
 
-enum class Stat { Mean, Var };
+enum class Stat { Mean, Var, Scalar };  // Scalar: ClipGraph::scalar(frame), float64
 
 struct ColumnSpec {
   std::string name;   // the study's column name, e.g. "mfcc_3_mean"
