@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace gtzan::features {
@@ -194,7 +195,10 @@ Matrix delta(const Matrix& X, int order, int width) {
   if (width < 3 || width % 2 == 0) throw std::invalid_argument("delta: width must be odd and >= 3");
   if (order < 1) throw std::invalid_argument("delta: order must be >= 1");
   if (static_cast<std::size_t>(width) > X.cols)
-    throw std::invalid_argument("delta: width exceeds the number of frames (mode='interp')");
+    throw std::invalid_argument(
+        "too short for MFCC deltas: " + std::to_string(X.cols) + " frames, at least " +
+        std::to_string(width) + " needed (about " + std::to_string((width - 1) * kHop) +
+        " samples; librosa raises the same error)");
   const int half = width / 2;
   const std::size_t T = X.cols;
 
