@@ -1,36 +1,58 @@
 #include "power_spectrum.cuh"
 
-#include <cuda_runtime.h>
-
 namespace gtzan::kernels {
 namespace {
 
-// Output of clip c is a [bins, clip_frames[c]] block starting at bins * frame_offsets[c].
-__global__ void power_kernel(const cufftComplex* __restrict__ spectra, long total_frames, int bins,
-                             const long* frame_offsets, const int* frame_clip,
-                             const long* clip_frames, float* __restrict__ power) {
-  const long f = blockIdx.y;
-  if (f >= total_frames) return;
-  const int c = frame_clip[f];
-  const long t = f - frame_offsets[c];
-  const long nf = clip_frames[c];
-  float* out = power + static_cast<long>(bins) * frame_offsets[c];
-  for (int b = blockIdx.x * blockDim.x + threadIdx.x; b < bins; b += gridDim.x * blockDim.x) {
-    const cufftComplex v = spectra[f * bins + b];
-    out[b * nf + t] = v.x * v.x + v.y * v.y;
+__global__ void round_kernel(const cufftDoubleComplex* __restrict__ in, long count,
+                             cufftComplex* __restrict__ out) {
+  for (long i = blockIdx.x * static_cast<long>(blockDim.x) + threadIdx.x; i < count;
+       i += static_cast<long>(gridDim.x) * blockDim.x)
+    out[i] = make_cuComplex(static_cast<float>(in[i].x), static_cast<float>(in[i].y));
+}
+
+// A 32x32 tile transpose through shared memory: coalesced reads of [frames, bins] and
+// coalesced writes of [bins, frames].
+// `frames` columns of this launch; `stride` = the row stride of `out` (all frames).
+__global__ void power_kernel(const cufftComplex* __restrict__ X, long frames, long stride,
+                             int bins, int power, float* __restrict__ out) {
+  __shared__ float tile[32][33];
+  const long f0 = static_cast<long>(blockIdx.y) * 32, b0 = static_cast<long>(blockIdx.x) * 32;
+  for (int j = threadIdx.y; j < 32; j += blockDim.y) {
+    const long f = f0 + j, b = b0 + threadIdx.x;
+    float v = 0.0f;
+    if (f < frames && b < bins) {
+      const cufftComplex z = X[f * bins + b];
+      const float p2 = z.x * z.x + z.y * z.y;  // float32, as numpy on complex64
+      v = power == 2 ? p2 : sqrtf(p2);
+    }
+    tile[j][threadIdx.x] = v;
+  }
+  __syncthreads();
+  for (int j = threadIdx.y; j < 32; j += blockDim.y) {
+    const long b = b0 + j, f = f0 + threadIdx.x;
+    if (f < frames && b < bins) out[b * stride + f] = tile[threadIdx.x][j];
   }
 }
 
 }  // namespace
 
-void launch_power_spectrum(const cufftComplex* spectra, long total_frames, int bins,
-                           const long* frame_offsets, const int* frame_clip,
-                           const long* clip_frames, float* power, void* stream) {
-  if (total_frames == 0) return;
+void launch_round_to_complex64(const cufftDoubleComplex* in, long count, cufftComplex* out,
+                               cudaStream_t stream) {
+  if (count == 0) return;
   const int threads = 256;
-  dim3 grid((bins + threads - 1) / threads, static_cast<unsigned>(total_frames));
-  power_kernel<<<grid, threads, 0, static_cast<cudaStream_t>(stream)>>>(
-      spectra, total_frames, bins, frame_offsets, frame_clip, clip_frames, power);
+  const long blocks = (count + threads - 1) / threads;
+  round_kernel<<<static_cast<unsigned>(blocks < 65535 ? blocks : 65535), threads, 0, stream>>>(in, count, out);
+}
+
+void launch_spectrogram_power(const cufftComplex* X, long frames, int bins, int power,
+                              float* out, cudaStream_t stream) {
+  const long chunk = 65535L * 32;  // grid.y limit
+  for (long start = 0; start < frames; start += chunk) {
+    const long count = frames - start < chunk ? frames - start : chunk;
+    dim3 block(32, 8);
+    dim3 grid((bins + 31) / 32, static_cast<unsigned>((count + 31) / 32));
+    power_kernel<<<grid, block, 0, stream>>>(X + start * bins, count, frames, bins, power, out + start);
+  }
 }
 
 }  // namespace gtzan::kernels

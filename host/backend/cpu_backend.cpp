@@ -60,17 +60,31 @@ std::unique_ptr<FeatureBackend> make_cpu_backend(int threads) {
   return std::make_unique<CpuBackend>(threads);
 }
 
-std::unique_ptr<FeatureBackend> make_backend(Device device, int threads, std::string* note) {
+std::unique_ptr<FeatureBackend> make_backend(Device device, int threads,
+                                             const features::FeatureSet* set, std::string* note) {
   if (device == Device::Cpu) return make_cpu_backend(threads);
   std::string why;
+  auto missing = [&](const FeatureBackend& be) {
+    std::string list;
+    if (set)
+      for (const auto& f : be.unsupported(*set)) list += (list.empty() ? "" : ", ") + f;
+    return list;
+  };
   if (device == Device::Cuda) {
     if (!cuda_device_available(why)) throw std::runtime_error("--device cuda: " + why);
-    return make_cuda_feature_backend(threads);
+    auto be = make_cuda_feature_backend();
+    if (const auto m = missing(*be); !m.empty())
+      throw std::runtime_error("--device cuda: the CUDA graph does not compute " + m +
+                               " yet; use --device cpu or auto");
+    return be;
   }
   // Auto: the GPU when it can do the work, the CPU otherwise (and say why).
   if (cuda_device_available(why)) {
     try {
-      return make_cuda_feature_backend(threads);
+      auto be = make_cuda_feature_backend();
+      const auto m = missing(*be);
+      if (m.empty()) return be;
+      why = "the CUDA graph does not compute " + m + " yet";
     } catch (const std::exception& e) {
       why = e.what();
     }

@@ -22,8 +22,10 @@ std::unique_ptr<FeatureBackend> make_cuda_feature_backend(int) {
 
 namespace gtzan::backend {
 
-std::vector<Matrix> gpu_stft_power(const std::vector<std::span<const float>>&, int, int) {
-  throw std::runtime_error("gpu_stft_power: this build has no CUDA backend");
+std::vector<std::string> gpu_frame_features() { return {}; }
+
+std::vector<Matrix> gpu_frames(const std::string&, const std::vector<std::span<const float>>&) {
+  throw std::runtime_error("gpu_frames: this build has no CUDA backend");
 }
 
 }  // namespace gtzan::backend

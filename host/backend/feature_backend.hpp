@@ -31,22 +31,27 @@ class FeatureBackend {
                                               const std::vector<std::span<const float>>& clips) = 0;
   // One frame-level array of one clip (the names of ClipGraph::frame_feature_names()).
   virtual Matrix compute_frame(const std::string& feature, std::span<const float> y) = 0;
+  // The frame arrays of `set` this backend cannot compute (empty: it can do the whole set).
+  virtual std::vector<std::string> unsupported(const features::FeatureSet&) const { return {}; }
 };
 
 std::unique_ptr<FeatureBackend> make_cpu_backend(int threads);
 
-// Picks the backend for `device`. Auto: CUDA when the CUDA backend is built, a GPU is
-// present and the backend computes features; the CPU otherwise. Explicit cuda throws
-// std::runtime_error with the reason when that is not possible.
-std::unique_ptr<FeatureBackend> make_backend(Device device, int threads, std::string* note = nullptr);
+// Picks the backend for `device` and `set`. Auto: CUDA when it is built, a GPU is present and
+// the CUDA graph computes every array of the set; the CPU otherwise (`note` says why).
+// Explicit cuda throws std::runtime_error with the reason when that is not possible.
+std::unique_ptr<FeatureBackend> make_backend(Device device, int threads,
+                                             const features::FeatureSet* set = nullptr,
+                                             std::string* note = nullptr);
 
 // ---- implemented in cuda/ when built with CUDA, else by host/backend/cuda_unavailable.cpp ----
 // True when a usable GPU is present; otherwise `why` says why not (not built, no driver, ...).
 bool cuda_device_available(std::string& why);
 // Name and memory of GPU 0, e.g. "NVIDIA H200 (139 GiB)"; empty when none.
 std::string cuda_device_name();
-// The CUDA feature backend; throws std::runtime_error naming what is missing.
-std::unique_ptr<FeatureBackend> make_cuda_feature_backend(int threads);
+// The CUDA feature backend (clips per GPU batch; halved and retried when the GPU runs out of
+// memory); throws std::runtime_error naming what is missing.
+std::unique_ptr<FeatureBackend> make_cuda_feature_backend(int batch_clips = 64);
 
 // Default worker count: all cores.
 int default_threads();

@@ -1,17 +1,20 @@
 #pragma once
-// GPU operations exposed to host code with plain C++ types (no CUDA headers), each the twin
-// of a CPU reference in host/features. Implemented in cuda/; without CUDA they throw.
+// The GPU feature graph seen from host code with plain C++ types (no CUDA headers), so tests
+// and tools can run any op on both backends. Implemented in cuda/; without CUDA they throw.
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/matrix.hpp"
-#include "features/params.hpp"
 
 namespace gtzan::backend {
 
-// Batched power spectrogram of many clips in one launch (frame+window kernel, cuFFT R2C,
-// power kernel). Twin of features::spectrogram_power(features::stft(y), 2).
-std::vector<Matrix> gpu_stft_power(const std::vector<std::span<const float>>& clips,
-                                   int n_fft = features::kNfft, int hop = features::kHop);
+// Names of the frame-level features the CUDA graph computes (ClipGraph's names).
+std::vector<std::string> gpu_frame_features();
+
+// One feature for a batch of clips in one pass: per clip [rows, frames], the twin of
+// features::ClipGraph(y).frame(feature).
+std::vector<Matrix> gpu_frames(const std::string& feature,
+                               const std::vector<std::span<const float>>& clips);
 
 }  // namespace gtzan::backend

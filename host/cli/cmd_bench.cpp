@@ -67,7 +67,7 @@ Action add_bench(CLI::App& app) {
     std::vector<std::vector<float>> owned;
     for (int i = 0; i < o->clips; ++i) owned.push_back(synth::synth_track(i % 10, i / 10, o->seconds, 42));
     std::vector<std::span<const float>> clips(owned.begin(), owned.end());
-    auto be = backend::make_backend(backend::parse_device(o->device), o->threads);
+    auto be = backend::make_backend(backend::parse_device(o->device), o->threads, &set);
     const int threads = o->threads > 0 ? o->threads : backend::default_threads();
 
     be->compute_rows(set, {clips.front()});  // warm-up: plans, filter banks, page faults

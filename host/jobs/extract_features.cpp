@@ -109,7 +109,7 @@ ExtractSummary extract_features(const ExtractOptions& o) {
   const auto entries = audio::scan_dataset(o.input);
 
   std::string note;
-  auto be = backend::make_backend(o.device, o.threads, &note);
+  auto be = backend::make_backend(o.device, o.threads, &set, &note);
   if (!note.empty()) std::fprintf(stderr, "features: %s\n", note.c_str());
   const int threads = o.threads > 0 ? o.threads : backend::default_threads();
 
