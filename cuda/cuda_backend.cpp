@@ -51,6 +51,29 @@ std::vector<Matrix> gpu_frames(const std::string& feature,
   return graph.download(feature);
 }
 
+std::vector<std::pair<std::string, double>> gpu_profile(const std::vector<std::string>& frames,
+                                                        const std::vector<std::span<const float>>& clips) {
+  std::vector<std::pair<std::string, double>> ms;
+  cudaEvent_t start, stop;
+  GTZAN_CUDA_CHECK(cudaEventCreate(&start));
+  GTZAN_CUDA_CHECK(cudaEventCreate(&stop));
+  auto timed = [&](const std::string& name, auto&& work) {
+    GTZAN_CUDA_CHECK(cudaEventRecord(start));
+    work();
+    GTZAN_CUDA_CHECK(cudaEventRecord(stop));
+    GTZAN_CUDA_CHECK(cudaEventSynchronize(stop));
+    float t = 0;
+    GTZAN_CUDA_CHECK(cudaEventElapsedTime(&t, start, stop));
+    ms.emplace_back(name, t);
+  };
+  std::unique_ptr<cuda::GpuGraph> graph;
+  timed("upload", [&] { graph = std::make_unique<cuda::GpuGraph>(clips); });
+  for (const auto& f : frames) timed(f, [&] { graph->node(f); });
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  return ms;
+}
+
 namespace {
 
 bool is_out_of_memory(const std::exception& e) {

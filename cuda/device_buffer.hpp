@@ -32,6 +32,9 @@ class DeviceBuffer {
   const T* data() const { return ptr_; }
   std::size_t size() const { return count_; }
 
+  void upload_async(const T* host, std::size_t count, cudaStream_t stream) {
+    GTZAN_CUDA_CHECK(cudaMemcpyAsync(ptr_, host, count * sizeof(T), cudaMemcpyHostToDevice, stream));
+  }
   void upload(const T* host, std::size_t count) {
     GTZAN_CUDA_CHECK(cudaMemcpy(ptr_, host, count * sizeof(T), cudaMemcpyHostToDevice));
   }
@@ -40,6 +43,24 @@ class DeviceBuffer {
     if (count_) GTZAN_CUDA_CHECK(cudaMemcpy(host.data(), ptr_, count_ * sizeof(T), cudaMemcpyDeviceToHost));
     return host;
   }
+
+ private:
+  T* ptr_ = nullptr;
+  std::size_t count_ = 0;
+};
+
+// Page-locked host memory: host<->device copies run at full PCIe speed and asynchronously.
+template <typename T>
+class PinnedBuffer {
+ public:
+  explicit PinnedBuffer(std::size_t count) : count_(count) {
+    if (count) GTZAN_CUDA_CHECK(cudaHostAlloc(reinterpret_cast<void**>(&ptr_), count * sizeof(T), cudaHostAllocDefault));
+  }
+  ~PinnedBuffer() { if (ptr_) cudaFreeHost(ptr_); }
+  PinnedBuffer(const PinnedBuffer&) = delete;
+  PinnedBuffer& operator=(const PinnedBuffer&) = delete;
+  T* data() { return ptr_; }
+  std::size_t size() const { return count_; }
 
  private:
   T* ptr_ = nullptr;

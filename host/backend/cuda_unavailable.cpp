@@ -28,4 +28,9 @@ std::vector<Matrix> gpu_frames(const std::string&, const std::vector<std::span<c
   throw std::runtime_error("gpu_frames: this build has no CUDA backend");
 }
 
+std::vector<std::pair<std::string, double>> gpu_profile(const std::vector<std::string>&,
+                                                        const std::vector<std::span<const float>>&) {
+  throw std::runtime_error("gpu_profile: this build has no CUDA backend");
+}
+
 }  // namespace gtzan::backend

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "backend/feature_backend.hpp"
+#include "backend/gpu_ops.hpp"
 #include "cli/commands.hpp"
 #include "core/atomic_file.hpp"
 #include "features/clip_graph.hpp"
@@ -53,8 +54,11 @@ Action add_bench(CLI::App& app) {
       "Examples:\n"
       "  gtzan bench features --set core --clips 20 --threads 1 --json bench/results/cpu_core.json\n"
       "  gtzan bench features --set core --clips 100 --threads 0     # all cores\n"
-      "Clips are synthesised in memory (decode is not timed); the JSON holds clips/s, seconds per\n"
-      "clip and a per-node breakdown of one clip.");
+      "  gtzan bench features --device cuda --set core --clips 1000 --json gpu_core.json\n"
+      "Clips are synthesised in memory (decode is not timed: the figure is decoded PCM in RAM ->\n"
+      "feature rows on the host). The JSON holds clips/s, seconds per clip, a per-node breakdown\n"
+      "(one clip on the CPU, one batch on the GPU) and, for cuda, the CPU in the same run, the\n"
+      "GPU/CPU ratio and the fraction of the PCIe copy limit reached.");
   sub->add_option("--device", o->device, "cpu | cuda | auto")->capture_default_str();
   sub->add_option("--set", o->set, "Feature set")->capture_default_str();
   sub->add_option("--clips", o->clips, "Number of clips")->check(CLI::Range(1, 100000))->capture_default_str();
@@ -69,19 +73,24 @@ Action add_bench(CLI::App& app) {
     std::vector<std::span<const float>> clips(owned.begin(), owned.end());
     auto be = backend::make_backend(backend::parse_device(o->device), o->threads, &set);
     const int threads = o->threads > 0 ? o->threads : backend::default_threads();
+    auto time_rows = [&](backend::FeatureBackend& b, const std::vector<std::span<const float>>& cs) {
+      b.compute_rows(set, {cs.front()});  // warm-up: plans, filter banks, page faults
+      double best = 1e300;
+      for (int r = 0; r < std::max(1, o->repeats); ++r) {
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto rows = b.compute_rows(set, cs);
+        best = std::min(best, seconds_since(t0));
+        for (const auto& row : rows)
+          if (!row.error.empty()) throw std::runtime_error("bench: a clip failed: " + row.error);
+      }
+      return best;
+    };
+    const double best = time_rows(*be, clips);
 
-    be->compute_rows(set, {clips.front()});  // warm-up: plans, filter banks, page faults
-    double best = 1e300;
-    for (int r = 0; r < std::max(1, o->repeats); ++r) {
-      const auto t0 = std::chrono::steady_clock::now();
-      const auto rows = be->compute_rows(set, clips);
-      best = std::min(best, seconds_since(t0));
-      for (const auto& row : rows)
-        if (!row.error.empty()) throw std::runtime_error("bench: a clip failed: " + row.error);
-    }
-
-    // Per-node breakdown on one clip, in dependency order (each timed once, cached after).
+    // Per-node breakdown on the first clip (CPU) or the first batch (GPU), in the set's order;
+    // each node is timed when first computed, so it includes inputs not computed before it.
     nlohmann::json nodes = nlohmann::json::object();
+    nlohmann::json gpu;
     if (be->name() == "cpu") {
       features::ClipGraph graph(clips.front());
       for (const auto& f : set.frames()) {
@@ -89,13 +98,35 @@ Action add_bench(CLI::App& app) {
         graph.frame(f);
         nodes[f] = seconds_since(t0) * 1e3;
       }
+    } else {
+      const std::size_t batch = std::min<std::size_t>(clips.size(), 64);
+      double compute_ms = 0;
+      for (const auto& [name, ms] : backend::gpu_profile(set.frames(), {clips.begin(), clips.begin() + batch})) {
+        nodes[name] = ms;
+        if (name != "upload") compute_ms += ms;
+      }
+      // The CPU on a few of the same clips, in the same run, for the ratio.
+      const std::size_t n_cpu = std::min<std::size_t>(clips.size(), 2 * static_cast<std::size_t>(threads));
+      auto cpu = backend::make_cpu_backend(threads);
+      const double cpu_s = time_rows(*cpu, {clips.begin(), clips.begin() + n_cpu}) / n_cpu;
+      // Physical limit: the float32 audio must cross PCIe once (assumed 55 GB/s host->device,
+      // PCIe 5 x16 in practice); the features that come back are negligible.
+      double samples = 0;
+      for (const auto& c : clips) samples += static_cast<double>(c.size());
+      const double limit_s = samples * 4 / 55e9;
+      gpu = {{"batch_profiled", batch}, {"compute_ms_first_batch", compute_ms},
+             {"cpu_seconds_per_clip_same_run", cpu_s}, {"cpu_clips_same_run", n_cpu},
+             {"speedup_gpu_vs_cpu_all_threads", cpu_s / (best / clips.size())},
+             {"pcie_limit_seconds", limit_s}, {"pcie_assumed_GBps", 55},
+             {"fraction_of_physical_limit", limit_s / best}};
     }
     nlohmann::json j = {
         {"benchmark", "features"}, {"date", utc_now()}, {"device", be->name()},
         {"cpu", cpu_model()}, {"gpu", backend::cuda_device_name()}, {"set", set.name},
         {"columns", set.columns.size()}, {"clips", o->clips}, {"clip_seconds", o->seconds},
         {"threads", threads}, {"seconds_total", best}, {"seconds_per_clip", best / o->clips},
-        {"clips_per_second", o->clips / best}, {"node_ms_first_clip", nodes}};
+        {"clips_per_second", o->clips / best}, {"node_ms", nodes}};
+    if (!gpu.is_null()) j["gpu_figures"] = gpu;
     std::printf("%s\n", j.dump(2).c_str());
     if (!o->json.empty())
       write_file_atomically(o->json, [&](std::ostream& out) { out << j.dump(2) << '\n'; });

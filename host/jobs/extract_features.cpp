@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <future>
 #include <map>
 #include <set>
 #include <sstream>
@@ -133,23 +134,39 @@ ExtractSummary extract_features(const ExtractOptions& o) {
                  s.files_resumed, entries.size(), ckpt.rows_path.c_str());
 
   Progress progress("features", todo.size());
-  const std::size_t chunk = std::max<std::size_t>(8, 2 * static_cast<std::size_t>(threads));
-  for (std::size_t begin = 0; begin < todo.size(); begin += chunk) {
-    const std::size_t end = std::min(todo.size(), begin + chunk);
-    const std::size_t n = end - begin;
-    std::vector<std::vector<std::vector<float>>> clips(n);
-    std::vector<std::string> errors(n);
+  // The GPU takes bigger chunks (its batches); the CPU a few files per thread.
+  const std::size_t chunk = be->name() == "cuda"
+                                ? 64
+                                : std::max<std::size_t>(8, 2 * static_cast<std::size_t>(threads));
+  struct Decoded {
+    std::vector<std::vector<std::vector<float>>> clips;  // per file: its tracks or segments
+    std::vector<std::string> errors;
+  };
+  auto decode = [&](std::size_t begin) {
+    const std::size_t n = std::min(todo.size(), begin + chunk) - begin;
+    Decoded d{std::vector<std::vector<std::vector<float>>>(n), std::vector<std::string>(n)};
     backend::parallel_for(n, threads, [&](std::size_t k) {
       const auto& e = entries[todo[begin + k]];
       try {
-        clips[k] = make_clips(audio::load_mono(e.path), o);
-        if (clips[k].empty()) errors[k] = "shorter than one segment";
+        d.clips[k] = make_clips(audio::load_mono(e.path), o);
+        if (d.clips[k].empty()) d.errors[k] = "shorter than one segment";
       } catch (const InputError& err) {
-        errors[k] = err.reason();
+        d.errors[k] = err.reason();
       } catch (const std::exception& err) {
-        errors[k] = err.what();
+        d.errors[k] = err.what();
       }
     });
+    return d;
+  };
+  // Decoding of the next chunk overlaps the features of this one.
+  std::future<Decoded> next;
+  if (!todo.empty()) next = std::async(std::launch::async, decode, std::size_t{0});
+  for (std::size_t begin = 0; begin < todo.size(); begin += chunk) {
+    const std::size_t n = std::min(todo.size(), begin + chunk) - begin;
+    Decoded current = next.get();
+    if (begin + chunk < todo.size()) next = std::async(std::launch::async, decode, begin + chunk);
+    auto& clips = current.clips;
+    auto& errors = current.errors;
     std::vector<std::span<const float>> flat;
     for (std::size_t k = 0; k < n; ++k)
       for (const auto& c : clips[k]) flat.emplace_back(c);

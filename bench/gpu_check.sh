@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The one prepared GPU check (run by the `device` tool on a GPU machine, < 8 minutes on one
+# H200): build with CUDA unless a carried build works, run the GPU tests, run the feature
+# benchmarks (GPU and CPU in the same run), and write everything as JSON/text under $OUT.
+#   OUT=/tmp/out bash bench/gpu_check.sh
+set -uo pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-$PWD/gpu_check_out}
+mkdir -p "$OUT"
+build=${GTZAN_BUILD:-build-cuda}
+clips=${GTZAN_BENCH_CLIPS:-1000}
+log() { echo "[gpu_check $(date +%T)] $*" | tee -a "$OUT/log.txt"; }
+export PATH="$PATH:/usr/local/cuda/bin"
+
+nvidia-smi --query-gpu=name,memory.total,driver_version,pcie.link.gen.max,pcie.link.width.max \
+  --format=csv > "$OUT/nvidia_smi.csv" 2>&1 || log "nvidia-smi failed"
+log "GPU: $(tail -n +2 "$OUT/nvidia_smi.csv" | head -1)"
+
+if ! "$build/gtzan" --version >/dev/null 2>&1; then
+  log "no working carried build in $build: configuring and building (CUDA arch 90)"
+  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DGTZAN_CUDA=ON \
+        -DCMAKE_CUDA_ARCHITECTURES=90 > "$OUT/cmake.txt" 2>&1 || { log "cmake failed"; }
+  timeout 300 cmake --build "$build" -j "$(nproc)" > "$OUT/build.txt" 2>&1 || log "build failed (see build.txt)"
+fi
+"$build/gtzan" --version > "$OUT/version.txt" 2>&1 || { log "gtzan does not run; stopping"; exit 1; }
+
+log "GPU tests"
+status=0
+for t in "$build"/tests/test_gpu_*; do
+  [ -x "$t" ] || continue
+  name=$(basename "$t")
+  timeout 240 "$t" -r junit -o "$OUT/$name.xml" > "$OUT/$name.txt" 2>&1
+  rc=$?
+  log "$name exit $rc"
+  [ $rc -eq 0 ] || status=1
+done
+
+log "benchmarks ($clips clips of 30 s)"
+for set in spectral core seed309; do
+  timeout 240 "$build/gtzan" bench features --device cuda --set "$set" --clips "$clips" --threads 0 \
+     --json "$OUT/bench_cuda_$set.json" > "$OUT/bench_cuda_$set.txt" 2>&1
+  log "bench $set exit $? $(grep -o '"clips_per_second": [0-9.]*' "$OUT/bench_cuda_$set.json" 2>/dev/null)"
+done
+log "done (tests status $status)"
+exit $status
