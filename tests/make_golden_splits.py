@@ -100,7 +100,7 @@ def gen_train_test_split(slice_labels, labels30):
     add(2996, 0.2, 42, note="3-s slice size")
     add(2996, 0.25, 1, note="default-like test size")
     add(2996, 300, 42, note="integer test size")
-    add(10, 0.3, 5, note="ceil(0.3*10) = 4 in double arithmetic")
+    add(100, 0.07, 5, note="0.07*100 = 7.000000000000001 in double arithmetic: ceil gives 8")
     add(10, 0.3, 5, shuffle=False, note="no shuffle")
     add(5, 0.5, 2**32 - 1, note="largest seed")
     add(2996, 0.2, 42, stratify=slice_labels, note="stratified by 3-s slice genres (998/1000/998)")
