@@ -180,6 +180,20 @@ def gen_preprocess():
                 "components_u_based": floats(Vu[:3]), "transformed_u_based": floats(Tu),
                 "components_auto_solver": floats(auto.components_)}
 
+    # A small matrix on which the two sign conventions disagree for some component.
+    for seed in range(1000):
+        Xd = np.random.RandomState(seed).standard_normal((8, 4)) ** 3
+        U, S, Vt = scipy.linalg.svd(Xd - Xd.mean(axis=0), full_matrices=False)
+        _, Vu = svd_flip(U.copy(), Vt.copy(), u_based_decision=True)
+        _, Vv = svd_flip(U.copy(), Vt.copy(), u_based_decision=False)
+        if np.any(np.sign((Vu[:3] * Vv[:3]).sum(axis=1)) < 0):
+            break
+    pd = PCA(n_components=3, svd_solver="full").fit(Xd)
+    signs_disagree = {"X": floats(Xd), "rows": 8, "cols": 4, "generator_seed": seed,
+                      "components": floats(pd.components_), "transformed": floats(pd.transform(Xd)),
+                      "components_u_based": floats(Vu[:3]),
+                      "transformed_u_based": floats((Xd - Xd.mean(axis=0)) @ Vu[:3].T)}
+
     small = np.array([[1.0, 5.0, 2.0], [2.0, 5.0, -1.0], [4.0, 5.0, 0.5], [3.0, 5.0, 7.0]])
     sm = MinMaxScaler().fit(small)
     sst = StandardScaler().fit(small)
@@ -193,6 +207,7 @@ def gen_preprocess():
                      "transformed_sample": floats(Xs[sample_rows])},
         "pca_minmax": pca_case(Xm, "MinMaxScaler().fit_transform(X) (the study)"),
         "pca_standard": pca_case(Xs, "StandardScaler().fit_transform(X)"),
+        "pca_signs_disagree": signs_disagree,
         "small": {"X": floats(small), "rows": 4, "cols": 3,
                   "minmax_transformed": floats(sm.transform(small)),
                   "standard_scale": floats(sst.scale_),
