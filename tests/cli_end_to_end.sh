@@ -68,4 +68,11 @@ size=$(stat -c %s "$work/m.npy")
 # 128-byte header + 13 x 130 float32 (3 s = 66150 samples -> 130 frames)
 [ "$size" -eq $((128 + 13 * 130 * 4)) ] || fail "npy size $size"
 "$bin" features --list-sets | grep -q "^core (260 columns)" || fail "--list-sets"
+# gtzan split = scikit-learn's train_test_split(np.arange(7), test_size=0.2, random_state=42)
+[ "$("$bin" split --n 7 --test-size 0.2 --seed 42)" = '{"train":[5,2,4,3,6],"test":[0,1]}' ] || fail "split n=7"
+printf 'b\na\nb\na\nb\na\n' > "$work/labels.txt"
+set +e
+"$bin" split --n 5 --test-size 0.5 --seed 1 --stratify "$work/labels.txt" 2> "$work/err.txt"; status=$?
+set -e
+[ "$status" -eq 2 ] && grep -q "6 labels for --n 5" "$work/err.txt" || fail "split label count not reported"
 echo "cli_end_to_end: all checks passed"

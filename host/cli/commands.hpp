@@ -13,5 +13,6 @@ Action add_synth(CLI::App& app);
 Action add_features(CLI::App& app);
 Action add_frames(CLI::App& app);
 Action add_bench(CLI::App& app);
+Action add_split(CLI::App& app);
 
 }  // namespace gtzan::cli
