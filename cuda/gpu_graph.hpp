@@ -42,6 +42,7 @@ using NodeFn = std::function<DeviceNode(GpuGraph&)>;
 // Node name -> computation. Each group of ops registers its nodes (cuda/nodes_*.cu).
 std::map<std::string, NodeFn>& node_registry();
 void register_stft_nodes(std::map<std::string, NodeFn>& r);
+void register_chroma_hpss_nodes(std::map<std::string, NodeFn>& r);  // nodes_chroma_hpss.cu
 
 class GpuGraph {
  public:

@@ -30,62 +30,31 @@ inline float parabolic_shift(float xm1, float x0, float xp1) {
 
 }  // namespace
 
-double estimate_tuning_f64(const Matrix& power, int sr, int n_fft, int bins_per_octave) {
-  const std::size_t bins = power.rows, frames = power.cols;
-  if (bins != static_cast<std::size_t>(n_fft / 2 + 1))
-    throw std::invalid_argument("estimate_tuning: power rows must be 1 + n_fft/2");
-  if (frames == 0 || bins < 3) return 0.0f;
-
+void piptrack_bin_range(int sr, int n_fft, int& k_lo, int& k_hi) {
   // fft_frequencies = rfftfreq(n_fft, 1/sr) = arange * (1 / (n_fft * (1/sr))).
+  const int bins = n_fft / 2 + 1;
   const double val = 1.0 / (static_cast<double>(n_fft) * (1.0 / static_cast<double>(sr)));
   const double fmin = 150.0;
   const double fmax = std::min(4000.0, static_cast<double>(sr) / 2.0);
-  std::size_t k_lo = bins, k_hi = 0;  // freq_mask = [k_lo, k_hi)
-  for (std::size_t k = 0; k < bins; ++k) {
+  k_lo = bins;
+  k_hi = 0;
+  for (int k = 0; k < bins; ++k) {
     const double f = static_cast<double>(k) * val;
     if (fmin <= f && f < fmax) {
       k_lo = std::min(k_lo, k);
       k_hi = k + 1;
     }
   }
+}
 
-  std::vector<float> pitches;  // frequencies of detected peaks (> 0 only)
-  std::vector<float> mags;
-  std::vector<float> col(bins), thr(bins);
-  for (std::size_t t = 0; t < frames; ++t) {
-    float mx = 0.0f;
-    for (std::size_t k = 0; k < bins; ++k) {
-      col[k] = std::abs(power.at(k, t));
-      mx = std::max(mx, col[k]);
-    }
-    const float ref_value = 0.1f * mx;  // numpy: python 0.1 cast to float32, float32 product
-    for (std::size_t k = 0; k < bins; ++k) thr[k] = col[k] > ref_value ? col[k] : 0.0f;
-    for (std::size_t k = std::max<std::size_t>(k_lo, 1); k < k_hi; ++k) {
-      // util.localmax along frequency: x[k] > x[k-1] && x[k] >= x[k+1]; last bin: x[-1] > x[-2].
-      const bool lmax = (k + 1 < bins) ? (thr[k] > thr[k - 1] && thr[k] >= thr[k + 1])
-                                       : (thr[k] > thr[k - 1]);
-      if (!lmax) continue;
-      float shift = 0.0f, grad;
-      if (k + 1 < bins) {
-        shift = parabolic_shift(col[k - 1], col[k], col[k + 1]);
-        grad = (col[k + 1] - col[k - 1]) / 2.0f;  // np.gradient, interior, float32
-      } else {
-        grad = col[k] - col[k - 1];  // np.gradient edge (first order)
-      }
-      const float dskew = (0.5f * grad) * shift;
-      // (idx + shift) is int64 + float32 -> float64 in numpy, then * sr / n_fft, stored float32.
-      const float pitch = static_cast<float>((static_cast<double>(k) + static_cast<double>(shift)) *
-                                             static_cast<double>(sr) / static_cast<double>(n_fft));
-      if (pitch > 0.0f) {
-        pitches.push_back(pitch);
-        mags.push_back(col[k] + dskew);
-      }
-    }
-  }
-  if (pitches.empty()) return 0.0f;  // pitch_tuning on an empty set: 0.0 (librosa warns)
+double pitch_tuning_from_peaks(std::span<const float> pitches, std::span<const float> mags,
+                               int bins_per_octave) {
+  if (pitches.size() != mags.size())
+    throw std::invalid_argument("pitch_tuning_from_peaks: pitches and mags differ in size");
+  if (pitches.empty()) return 0.0;  // pitch_tuning on an empty set: 0.0 (librosa warns)
 
   // threshold = np.median(mag[pitch > 0]) in float32 (mean of the middle two for even n).
-  std::vector<float> sorted = mags;
+  std::vector<float> sorted(mags.begin(), mags.end());
   const std::size_t n = sorted.size();
   std::nth_element(sorted.begin(), sorted.begin() + n / 2, sorted.end());
   float threshold = sorted[n / 2];
@@ -119,6 +88,53 @@ double estimate_tuning_f64(const Matrix& power, int sr, int n_fft, int bins_per_
   for (int b = 1; b < kBins; ++b)
     if (counts[b] > counts[best]) best = b;
   return edges[best];
+}
+
+double estimate_tuning_f64(const Matrix& power, int sr, int n_fft, int bins_per_octave) {
+  const std::size_t bins = power.rows, frames = power.cols;
+  if (bins != static_cast<std::size_t>(n_fft / 2 + 1))
+    throw std::invalid_argument("estimate_tuning: power rows must be 1 + n_fft/2");
+  if (frames == 0 || bins < 3) return 0.0f;
+
+  int k_lo = 0, k_hi = 0;  // freq_mask = [k_lo, k_hi)
+  piptrack_bin_range(sr, n_fft, k_lo, k_hi);
+
+  std::vector<float> pitches;  // frequencies of detected peaks (> 0 only)
+  std::vector<float> mags;
+  std::vector<float> col(bins), thr(bins);
+  const std::size_t k_begin = static_cast<std::size_t>(std::max(k_lo, 1));
+  const std::size_t k_end = static_cast<std::size_t>(k_hi);
+  for (std::size_t t = 0; t < frames; ++t) {
+    float mx = 0.0f;
+    for (std::size_t k = 0; k < bins; ++k) {
+      col[k] = std::abs(power.at(k, t));
+      mx = std::max(mx, col[k]);
+    }
+    const float ref_value = 0.1f * mx;  // numpy: python 0.1 cast to float32, float32 product
+    for (std::size_t k = 0; k < bins; ++k) thr[k] = col[k] > ref_value ? col[k] : 0.0f;
+    for (std::size_t k = k_begin; k < k_end; ++k) {
+      // util.localmax along frequency: x[k] > x[k-1] && x[k] >= x[k+1]; last bin: x[-1] > x[-2].
+      const bool lmax = (k + 1 < bins) ? (thr[k] > thr[k - 1] && thr[k] >= thr[k + 1])
+                                       : (thr[k] > thr[k - 1]);
+      if (!lmax) continue;
+      float shift = 0.0f, grad;
+      if (k + 1 < bins) {
+        shift = parabolic_shift(col[k - 1], col[k], col[k + 1]);
+        grad = (col[k + 1] - col[k - 1]) / 2.0f;  // np.gradient, interior, float32
+      } else {
+        grad = col[k] - col[k - 1];  // np.gradient edge (first order)
+      }
+      const float dskew = (0.5f * grad) * shift;
+      // (idx + shift) is int64 + float32 -> float64 in numpy, then * sr / n_fft, stored float32.
+      const float pitch = static_cast<float>((static_cast<double>(k) + static_cast<double>(shift)) *
+                                             static_cast<double>(sr) / static_cast<double>(n_fft));
+      if (pitch > 0.0f) {
+        pitches.push_back(pitch);
+        mags.push_back(col[k] + dskew);
+      }
+    }
+  }
+  return pitch_tuning_from_peaks(pitches, mags, bins_per_octave);
 }
 
 float estimate_tuning_from_power(const Matrix& power, int sr, int n_fft) {
