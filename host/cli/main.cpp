@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   actions["features"] = gtzan::cli::add_features(app);
   actions["frames"] = gtzan::cli::add_frames(app);
   actions["bench"] = gtzan::cli::add_bench(app);
+  actions["train"] = gtzan::cli::add_train(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
