@@ -26,6 +26,7 @@ double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock:
 
 // Copies the rows idx[begin, end) of data into device tensors x (batch, sample...) and y.
 struct Batcher {
+  explicit Batcher(Backend<float>& b) : be(b) {}
   Backend<float>& be;
   std::vector<float> hx, hy;
   Tensor<float> x, y;
@@ -110,7 +111,7 @@ std::uint64_t step_seed(std::uint64_t seed, std::int64_t step) {
 
 std::pair<double, double> evaluate(Model<float>& model, const Dataset& data, int batch_size) {
   if (data.n() == 0) return {0.0, 0.0};
-  Batcher b{model.backend()};
+  Batcher b(model.backend());
   std::vector<std::size_t> idx(data.n());
   std::iota(idx.begin(), idx.end(), 0);
   double loss = 0, correct = 0;
@@ -186,7 +187,7 @@ TrainResult train_model(const ModelSpec& spec, const Dataset& train, const Datas
     for (const auto& m : history) out << metrics_json(m).dump() << '\n';
   });
 
-  Batcher batcher{be};
+  Batcher batcher(be);
   ProgressLine progress(opt.progress);
   std::vector<std::size_t> idx(train.n());
   const std::size_t batches = (train.n() + bs - 1) / bs;
@@ -283,7 +284,7 @@ double benchmark_training(const ModelSpec& spec, const Dataset& data, int classe
                           Backend<float>& be, std::uint64_t seed, int batches_limit) {
   Model<float> model(spec, be, data.sample_shape, classes, seed);
   Adam<float> adam(be, model.params(), spec.train.learning_rate);
-  Batcher batcher{be};
+  Batcher batcher(be);
   std::vector<std::size_t> idx(data.n());
   std::iota(idx.begin(), idx.end(), 0);
   const std::size_t bs = spec.train.batch_size;
