@@ -65,6 +65,7 @@ std::map<std::string, NodeFn>& node_registry() {
   static std::map<std::string, NodeFn> registry = [] {
     std::map<std::string, NodeFn> r;
     register_stft_nodes(r);
+    register_spectral_nodes(r);
     return r;
   }();
   return registry;
