@@ -131,8 +131,11 @@ class CudaBackend final : public FeatureBackend {
     // Statistics per frame array: per-row [clip][row] and whole-matrix [clip], float64.
     struct Stats { std::vector<double> row_mean, row_var, whole_mean, whole_var; int rows = 0; };
     std::map<std::string, Stats> stats;
+    std::vector<std::string> errors(clips.size());  // clips the CPU twin rejects, its message
     for (const auto& frame : set.frames()) {
       const cuda::DeviceNode& node = graph.node(frame);
+      for (std::size_t c = 0; c < node.clip_errors.size() && c < errors.size(); ++c)
+        if (errors[c].empty()) errors[c] = node.clip_errors[c];
       Stats s;
       s.rows = node.rows;
       cuda::DeviceBuffer<double> mean(static_cast<std::size_t>(n) * node.rows),
@@ -153,6 +156,10 @@ class CudaBackend final : public FeatureBackend {
     for (int c = 0; c < n; ++c) {
       auto& out = rows[begin + c].values;
       out.clear();
+      if (!errors[c].empty()) {  // as the CPU backend: an error and no values
+        rows[begin + c].error = errors[c];
+        continue;
+      }
       for (const auto& col : set.columns) {
         const Stats& s = stats.at(col.frame);
         const bool mean = col.stat != features::Stat::Var;

@@ -66,6 +66,7 @@ std::map<std::string, NodeFn>& node_registry() {
     std::map<std::string, NodeFn> r;
     register_stft_nodes(r);
     register_chroma_hpss_nodes(r);
+    register_spectral_nodes(r);
     return r;
   }();
   return registry;

@@ -34,6 +34,9 @@ struct DeviceNode {
   int rows = 0;
   std::shared_ptr<const ColumnLayout> layout;  // shared by nodes with the same columns
   DeviceBuffer<float> data;                    // row-major [rows, layout->total_cols]
+  // Per clip, why the CPU twin rejects it ("" = it does not); empty when no clip is rejected.
+  // Such a clip's columns hold NaN (e.g. MFCC deltas of clips shorter than 9 frames).
+  std::vector<std::string> clip_errors;
 };
 
 class GpuGraph;
@@ -43,6 +46,7 @@ using NodeFn = std::function<DeviceNode(GpuGraph&)>;
 std::map<std::string, NodeFn>& node_registry();
 void register_stft_nodes(std::map<std::string, NodeFn>& r);
 void register_chroma_hpss_nodes(std::map<std::string, NodeFn>& r);  // nodes_chroma_hpss.cu
+void register_spectral_nodes(std::map<std::string, NodeFn>& r);  // cuda/nodes_spectral.cu
 
 class GpuGraph {
  public:

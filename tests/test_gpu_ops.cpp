@@ -3,6 +3,8 @@
 // every case exits 77, which ctest reports as SKIPPED with the reason on stderr.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -44,9 +46,39 @@ double tolerance(const std::string& feature) {
       // chroma_stft of a fresh STFT of the parts: the chroma_stft bound, with the parts' rare
       // 1-ulp differences on top (they can move a piptrack decision only on a near-tie).
       {"harmonic_chroma_stft", 1e-5}, {"percussive_chroma_stft", 1e-5},
+      // cuBLAS SGEMM vs OpenBLAS SGEMM: another float32 summation order (and FMA) over 1025
+      // non-negative terms; ~1e-6 of each value expected, the bound leaves room.
+      {"mel128", 1e-5}, {"mel64", 1e-5},
+      // 10 log10 of the mel values above: their relative error becomes an absolute dB error
+      // (4.3 dB per unit), small next to a clip's peak |dB| (tens of dB).
+      {"mel128_db", 1e-5},
+      // float64 DGEMM of the dB values (as the CPU); what differs is the mel dB input.
+      {"mfcc13", 1e-5}, {"mfcc20", 1e-5},
+      // Same taps, same float64 order as the CPU: only the mfcc13 input differs, but a delta's
+      // peak is 10-100x smaller than the mfcc's, so the same absolute error is a larger share.
+      {"mfcc13_delta", 1e-4}, {"mfcc13_delta2", 1e-4},
+      // Per-frame sums in the CPU's bin order with the CPU's rounding (no FMA): on the same
+      // magnitude they would agree to ~1 float32 ulp (CUDA vs glibc log/exp/log10/sqrt). The
+      // GPU's magnitude differs from the CPU's at float32 rounding (see stft_magnitude), which
+      // bandwidth, contrast and flatness amplify in the lowest-energy bins (the CPU-vs-librosa
+      // end-to-end bar in test_spectral is the same 1e-5).
+      {"spectral_centroid", 1e-5}, {"spectral_bandwidth", 1e-5}, {"spectral_flatness", 1e-5},
+      {"spectral_contrast", 1e-5}, {"poly_features", 1e-5},
+      // zcr: integer counts of the same signal: exact. rms: float64 sum in a warp's order
+      // instead of the CPU's sequential one: ~1 float32 ulp at most.
+      {"zero_crossing_rate", 0.0}, {"rms", 1e-6},
+      // spectral_rolloff: checked by rolloff_frames_off (bin-quantised), not by this map.
   };
   auto it = tol.find(feature);
   return it == tol.end() ? 1e-5 : it->second;  // default for float32 feature arithmetic
+}
+
+// The scale an error is measured against: the CPU array's peak, but not below this floor.
+// The deltas of a constant MFCC row (e.g. the silent fixture) are float64 rounding noise
+// (~1e-13) on both sides, and their difference should not be judged against that noise.
+double scale_floor(const std::string& feature) {
+  if (feature == "mfcc13_delta" || feature == "mfcc13_delta2") return 1e-6;
+  return 1e-30;
 }
 
 std::vector<std::vector<float>> test_clips() {
@@ -60,6 +92,21 @@ std::vector<std::vector<float>> test_clips() {
     clips.push_back(std::move(y));
   }
   return clips;
+}
+
+// Rolloff is quantised to FFT bins (10.77 Hz): the magnitude's float32 rounding can move a
+// frame's threshold crossing by one bin. Every frame equal, or one bin off on a few frames.
+// Returns the frames one bin off, or -1 when a frame is further off.
+long rolloff_frames_off(const Matrix& gpu, const Matrix& cpu) {
+  const double bin = 22050.0 / 2048.0;
+  long off_by_one = 0;
+  for (std::size_t i = 0; i < cpu.data.size(); ++i) {
+    const double d = std::abs(double(gpu.data[i]) - double(cpu.data[i]));
+    if (d == 0) continue;
+    if (std::abs(d - bin) > 1e-2) return -1;
+    ++off_by_one;
+  }
+  return off_by_one;
 }
 
 }  // namespace
@@ -85,13 +132,20 @@ TEST_CASE("every CUDA graph op equals its CPU twin on a batch", "[gpu]") {
       }
       REQUIRE(gpu[c].rows == cpu.rows);
       REQUIRE(gpu[c].cols == cpu.cols);
+      if (feature == "spectral_rolloff") {
+        const long off = rolloff_frames_off(gpu[c], cpu);
+        INFO("rolloff frames one bin off: " << off << " of " << cpu.cols << " (-1: worse)");
+        CHECK(off >= 0);
+        CHECK(off <= std::max(3L, static_cast<long>(cpu.cols / 100)));
+        continue;
+      }
       double max_abs = 0, peak = 0;
       for (std::size_t i = 0; i < cpu.data.size(); ++i) {
         max_abs = std::max(max_abs, double(std::abs(gpu[c].data[i] - cpu.data[i])));
         peak = std::max(peak, double(std::abs(cpu.data[i])));
       }
       INFO("max_abs " << max_abs << " peak " << peak);
-      CHECK(max_abs <= tolerance(feature) * std::max(peak, 1e-30));
+      CHECK(max_abs <= tolerance(feature) * std::max(peak, scale_floor(feature)));
     }
   }
 }

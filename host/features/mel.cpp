@@ -41,6 +41,8 @@ std::vector<double> linspace(double start, double stop, int num) {
   return v;
 }
 
+}  // namespace
+
 // Least-squares polynomial machinery for Savitzky-Golay: weights w such that
 // sum_k w[k] * x[k] is the `deriv`-th derivative at position `at` of the degree-`polyorder`
 // least-squares fit to the points (pos[k], x[k]).
@@ -92,8 +94,6 @@ std::vector<double> lsq_deriv_weights(const std::vector<double>& pos, int polyor
   }
   return w;
 }
-
-}  // namespace
 
 Matrix mel_filterbank(int n_mels, int sr, int n_fft) {
   if (n_mels < 1 || sr <= 0 || n_fft < 2) throw std::invalid_argument("mel_filterbank: bad size");
@@ -158,6 +158,16 @@ Matrix power_to_db(const Matrix& S, float amin, float top_db) {
   return out;
 }
 
+std::vector<double> dct_ortho_matrix(int n, int n_mfcc) {
+  std::vector<double> d(static_cast<std::size_t>(n_mfcc) * n);
+  for (int k = 0; k < n_mfcc; ++k)
+    for (int j = 0; j < n; ++j)
+      d[static_cast<std::size_t>(k) * n + j] =
+          k == 0 ? std::sqrt(1.0 / n)
+                 : std::sqrt(2.0 / n) * std::cos(M_PI * k * (2 * j + 1) / (2.0 * n));
+  return d;
+}
+
 Matrix mfcc_from_db(const Matrix& mel_db, int n_mfcc) {
   const int n = static_cast<int>(mel_db.rows);
   if (n_mfcc < 1 || n_mfcc > n) throw std::invalid_argument("mfcc_from_db: bad n_mfcc");
@@ -170,13 +180,7 @@ Matrix mfcc_from_db(const Matrix& mel_db, int n_mfcc) {
   for (const auto& [k, m] : cache)
     if (k == key) D = &m;
   if (!D) {
-    std::vector<double> d(static_cast<std::size_t>(n_mfcc) * n);
-    for (int k = 0; k < n_mfcc; ++k)
-      for (int j = 0; j < n; ++j)
-        d[static_cast<std::size_t>(k) * n + j] =
-            k == 0 ? std::sqrt(1.0 / n)
-                   : std::sqrt(2.0 / n) * std::cos(M_PI * k * (2 * j + 1) / (2.0 * n));
-    cache.emplace_back(key, std::move(d));
+    cache.emplace_back(key, dct_ortho_matrix(n, n_mfcc));
     D = &cache.back().second;
   }
   Matrix out(static_cast<std::size_t>(n_mfcc), mel_db.cols);
@@ -191,6 +195,20 @@ Matrix mfcc_from_db(const Matrix& mel_db, int n_mfcc) {
   return out;
 }
 
+DeltaWeights delta_weights(int order, int width) {
+  const int half = width / 2;
+  DeltaWeights dw;
+  // Interior: savgol_filter's centred kernel, y[t] = sum_k c[k] x[t + k - half].
+  std::vector<double> pos(static_cast<std::size_t>(width));
+  for (int k = 0; k < width; ++k) pos[k] = k - half;
+  dw.centre = lsq_deriv_weights(pos, order, order, 0.0);
+  // Edges ('interp'): fit the first/last window (positions 0..width-1), evaluate the derivative.
+  for (int k = 0; k < width; ++k) pos[k] = k;
+  dw.edge.resize(static_cast<std::size_t>(half));
+  for (int e = 0; e < half; ++e) dw.edge[e] = lsq_deriv_weights(pos, order, order, e);
+  return dw;
+}
+
 Matrix delta(const Matrix& X, int order, int width) {
   if (width < 3 || width % 2 == 0) throw std::invalid_argument("delta: width must be odd and >= 3");
   if (order < 1) throw std::invalid_argument("delta: order must be >= 1");
@@ -201,15 +219,9 @@ Matrix delta(const Matrix& X, int order, int width) {
         " samples; librosa raises the same error)");
   const int half = width / 2;
   const std::size_t T = X.cols;
-
-  // Interior: savgol_filter's centred kernel, y[t] = sum_k c[k] x[t + k - half].
-  std::vector<double> pos(static_cast<std::size_t>(width));
-  for (int k = 0; k < width; ++k) pos[k] = k - half;
-  const std::vector<double> c = lsq_deriv_weights(pos, order, order, 0.0);
-  // Edges ('interp'): fit the first/last window (positions 0..width-1), evaluate the derivative.
-  for (int k = 0; k < width; ++k) pos[k] = k;
-  std::vector<std::vector<double>> edge(static_cast<std::size_t>(half));
-  for (int e = 0; e < half; ++e) edge[e] = lsq_deriv_weights(pos, order, order, e);
+  const DeltaWeights dw = delta_weights(order, width);
+  const std::vector<double>& c = dw.centre;
+  const std::vector<std::vector<double>>& edge = dw.edge;
 
   Matrix out(X.rows, T);
   for (std::size_t r = 0; r < X.rows; ++r) {

@@ -149,12 +149,11 @@ Matrix spectral_flatness(const Matrix& mag) {
   return out;
 }
 
-Matrix spectral_contrast(const Matrix& mag, int sr, int n_fft) {
-  check_bins(mag, n_fft, "spectral_contrast");
-  constexpr int n_bands = 6;
+std::vector<ContrastBand> contrast_bands(int sr, int n_fft) {
+  constexpr int n_bands = kContrastBands;
   constexpr double fmin = 200.0, quantile = 0.02;
-  const auto freq = fft_freqs(mag.rows, sr, n_fft);
-  const long nb = static_cast<long>(mag.rows);
+  const long nb = n_fft / 2 + 1;
+  const auto freq = fft_freqs(static_cast<std::size_t>(nb), sr, n_fft);
   double octa[n_bands + 2];
   octa[0] = 0.0;
   for (int k = 0; k <= n_bands; ++k) octa[k + 1] = fmin * std::pow(2.0, k);
@@ -164,10 +163,7 @@ Matrix spectral_contrast(const Matrix& mag, int sr, int n_fft) {
   // Band k covers the contiguous bins [lo, hi): librosa's mask freq in [f_low, f_high], one
   // extra bin below for k > 0, everything above for the last band; `count` is the mask size
   // (before the top bin of bands k < n_bands is dropped), which sets the quantile size.
-  struct Band {
-    long lo, hi, take;
-  };
-  Band bands[n_bands + 1];
+  std::vector<ContrastBand> bands(n_bands + 1);
   for (int k = 0; k <= n_bands; ++k) {
     long first = -1, last = -1;
     for (long i = 0; i < nb; ++i)
@@ -185,6 +181,13 @@ Matrix spectral_contrast(const Matrix& mag, int sr, int n_fft) {
     take = std::max(take, 1L);
     bands[k] = {lo, hi, take};
   }
+  return bands;
+}
+
+Matrix spectral_contrast(const Matrix& mag, int sr, int n_fft) {
+  check_bins(mag, n_fft, "spectral_contrast");
+  constexpr int n_bands = kContrastBands;
+  const std::vector<ContrastBand> bands = contrast_bands(sr, n_fft);
 
   const std::size_t T = mag.cols;
   std::vector<double> peak((n_bands + 1) * T), valley((n_bands + 1) * T);
@@ -197,7 +200,7 @@ Matrix spectral_contrast(const Matrix& mag, int sr, int n_fft) {
     for (std::size_t j = 0; j < cnt; ++j) {
       const float* frame = buf.data() + j * mag.rows;
       for (int k = 0; k <= n_bands; ++k) {
-        const Band& bd = bands[k];
+        const ContrastBand& bd = bands[k];
         const long n = bd.hi - bd.lo;
         const long take = std::min(bd.take, n);
         const float* v = frame + bd.lo;
@@ -252,11 +255,10 @@ Matrix spectral_contrast(const Matrix& mag, int sr, int n_fft) {
   return out;
 }
 
-Matrix poly_features(const Matrix& mag, int order, int sr, int n_fft) {
-  check_bins(mag, n_fft, "poly_features");
+std::vector<double> poly_fit_matrix(int order, int sr, int n_fft) {
   if (order < 0) throw std::invalid_argument("poly_features: negative order");
-  const auto freq = fft_freqs(mag.rows, sr, n_fft);
-  const std::size_t n = mag.rows;
+  const std::size_t n = static_cast<std::size_t>(n_fft / 2 + 1);
+  const auto freq = fft_freqs(n, sr, n_fft);
   const int m = order + 1;
   // Least squares in the centred, scaled variable u = (f - mu) / sc: Gram-Schmidt on the
   // columns 1, u, u^2, ... gives Q (orthonormal) and R, so that the coefficients in u are
@@ -305,6 +307,15 @@ Matrix poly_features(const Matrix& mag, int order, int sr, int n_fft) {
   for (int k = 0; k < m; ++k)
     for (int j = 0; j < m; ++j)
       for (std::size_t i = 0; i < n; ++i) Pf[k * n + i] += C[k * m + j] * P[j * n + i];
+  return Pf;
+}
+
+Matrix poly_features(const Matrix& mag, int order, int sr, int n_fft) {
+  check_bins(mag, n_fft, "poly_features");
+  if (order < 0) throw std::invalid_argument("poly_features: negative order");
+  const std::size_t n = mag.rows;
+  const int m = order + 1;
+  const std::vector<double> Pf = poly_fit_matrix(order, sr, n_fft);
 
   const std::size_t T = mag.cols;
   std::vector<double> acc(static_cast<std::size_t>(m) * T, 0.0);

@@ -1,0 +1,36 @@
+#include "spectral_bandwidth.cuh"
+#include "spectral_frame.cuh"
+
+namespace gtzan::kernels {
+namespace {
+
+__global__ void bandwidth_kernel(const float* __restrict__ mag, int bins, long frames,
+                                 double freq_step, float* __restrict__ out) {
+  const long f = blockIdx.x * static_cast<long>(blockDim.x) + threadIdx.x;
+  if (f >= frames) return;
+  const double L = detail::l1_norm(mag, bins, frames, f);
+  double centroid = 0.0;
+  for (int b = 0; b < bins; ++b) {
+    const double freq = __dmul_rn(static_cast<double>(b), freq_step);
+    centroid = __dadd_rn(centroid, __dmul_rn(freq, detail::normalised(mag[b * frames + f], L)));
+  }
+  double acc = 0.0;
+  for (int b = 0; b < bins; ++b) {
+    const double d = __dsub_rn(__dmul_rn(static_cast<double>(b), freq_step), centroid);
+    // CPU: float32(S/L) * d * d, left to right.
+    const double v = __dmul_rn(__dmul_rn(detail::normalised(mag[b * frames + f], L), d), d);
+    acc = __dadd_rn(acc, v);
+  }
+  out[f] = static_cast<float>(sqrt(acc));
+}
+
+}  // namespace
+
+void launch_spectral_bandwidth(const float* mag, int bins, long frames, double freq_step,
+                               float* out, cudaStream_t stream) {
+  if (frames <= 0) return;
+  bandwidth_kernel<<<detail::frame_blocks(frames, 256), 256, 0, stream>>>(mag, bins, frames,
+                                                                          freq_step, out);
+}
+
+}  // namespace gtzan::kernels
