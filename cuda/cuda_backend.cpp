@@ -9,6 +9,7 @@
 
 #include "backend/feature_backend.hpp"
 #include "backend/gpu_ops.hpp"
+#include "features/feature_set.hpp"
 #include "cuda_check.hpp"
 #include "gpu_graph.hpp"
 #include "row_stats.cuh"
@@ -87,8 +88,13 @@ class CudaBackend final : public FeatureBackend {
 
   std::vector<std::string> unsupported(const features::FeatureSet& set) const override {
     std::vector<std::string> missing;
-    for (const auto& f : set.frames())
-      if (!cuda::node_registry().count(f)) missing.push_back(f);
+    for (const auto& col : set.columns) {
+      const bool scalar = col.stat == features::Stat::Scalar;
+      const bool have = scalar ? cuda::scalar_registry().count(col.frame) > 0
+                               : cuda::node_registry().count(col.frame) > 0;
+      if (!have && std::find(missing.begin(), missing.end(), col.frame) == missing.end())
+        missing.push_back(col.frame);
+    }
     return missing;
   }
 
@@ -132,7 +138,16 @@ class CudaBackend final : public FeatureBackend {
     struct Stats { std::vector<double> row_mean, row_var, whole_mean, whole_var; int rows = 0; };
     std::map<std::string, Stats> stats;
     std::vector<std::string> errors(clips.size());  // clips the CPU twin rejects, its message
-    for (const auto& frame : set.frames()) {
+    // Frame arrays that Mean/Var columns summarise; Scalar columns come from the scalar hooks.
+    std::vector<std::string> frames;
+    std::map<std::string, const std::vector<double>*> scalars;
+    for (const auto& col : set.columns) {
+      if (col.stat == features::Stat::Scalar) scalars.emplace(col.frame, nullptr);
+      else if (std::find(frames.begin(), frames.end(), col.frame) == frames.end())
+        frames.push_back(col.frame);
+    }
+    for (auto& [name, values] : scalars) values = &graph.scalar(name);
+    for (const auto& frame : frames) {
       const cuda::DeviceNode& node = graph.node(frame);
       for (std::size_t c = 0; c < node.clip_errors.size() && c < errors.size(); ++c)
         if (errors[c].empty()) errors[c] = node.clip_errors[c];
@@ -161,6 +176,10 @@ class CudaBackend final : public FeatureBackend {
         continue;
       }
       for (const auto& col : set.columns) {
+        if (col.stat == features::Stat::Scalar) {
+          out.push_back((*scalars.at(col.frame))[c]);
+          continue;
+        }
         const Stats& s = stats.at(col.frame);
         const bool mean = col.stat != features::Stat::Var;
         if (col.row < 0) out.push_back(mean ? s.whole_mean[c] : s.whole_var[c]);

@@ -67,13 +67,36 @@ std::map<std::string, NodeFn>& node_registry() {
     register_stft_nodes(r);
     register_chroma_hpss_nodes(r);
     register_spectral_nodes(r);
+    register_cqt_nodes(r);
+    register_rhythm_nodes(r);
     return r;
   }();
   return registry;
 }
 
+std::map<std::string, ScalarFn>& scalar_registry() {
+  static std::map<std::string, ScalarFn> registry = [] {
+    std::map<std::string, ScalarFn> r;
+    register_rhythm_scalars(r);
+    return r;
+  }();
+  return registry;
+}
+
+const std::vector<double>& GpuGraph::scalar(const std::string& name) {
+  auto it = scalars_.find(name);
+  if (it != scalars_.end()) return it->second;
+  auto& registry = scalar_registry();
+  auto fn = registry.find(name);
+  if (fn == registry.end())
+    throw std::invalid_argument("the CUDA backend has no '" + name + "' scalar yet");
+  std::vector<double> v = fn->second(*this);
+  if (v.size() != n_clips_) throw std::logic_error("scalar '" + name + "': wrong clip count");
+  return scalars_.emplace(name, std::move(v)).first->second;
+}
+
 GpuGraph::GpuGraph(const std::vector<std::span<const float>>& clips, cudaStream_t stream)
-    : n_clips_(clips.size()), stream_(stream) {
+    : n_clips_(clips.size()), stream_(stream), host_clips_(clips) {
   if (clips.empty()) throw std::invalid_argument("GpuGraph: no clips");
   std::vector<long> counts;
   for (const auto& c : clips) {

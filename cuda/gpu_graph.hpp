@@ -47,10 +47,20 @@ std::map<std::string, NodeFn>& node_registry();
 void register_stft_nodes(std::map<std::string, NodeFn>& r);
 void register_chroma_hpss_nodes(std::map<std::string, NodeFn>& r);  // nodes_chroma_hpss.cu
 void register_spectral_nodes(std::map<std::string, NodeFn>& r);  // cuda/nodes_spectral.cu
+void register_cqt_nodes(std::map<std::string, NodeFn>& r);     // cuda/nodes_cqt.cu
+void register_rhythm_nodes(std::map<std::string, NodeFn>& r);  // cuda/nodes_rhythm.cu
+
+// Per-clip float64 scalars (ClipGraph::scalar's twins, e.g. "tempo"): name -> one value per
+// clip. Computed on the host from downloaded nodes where the work is sequential per clip.
+using ScalarFn = std::function<std::vector<double>(GpuGraph&)>;
+std::map<std::string, ScalarFn>& scalar_registry();
+void register_rhythm_scalars(std::map<std::string, ScalarFn>& r);  // cuda/nodes_rhythm.cu
 
 class GpuGraph {
  public:
   // Uploads the clips (each non-empty) once; nothing is computed until a node is asked for.
+  // The clips must outlive the graph: host-side steps (libsoxr resampling for the CQT, the
+  // tuning estimate) read them there.
   GpuGraph(const std::vector<std::span<const float>>& clips, cudaStream_t stream = nullptr);
   ~GpuGraph();
   GpuGraph(const GpuGraph&) = delete;
@@ -63,6 +73,7 @@ class GpuGraph {
   // The signals, [1, total_samples] with the sample layout; and the STFT frame layout.
   const DeviceNode& signal() const { return signal_; }
   const std::shared_ptr<const ColumnLayout>& frames() const { return frames_; }
+  std::span<const float> host_clip(std::size_t c) const { return host_clips_.at(c); }
 
   // Complex STFT, frame-major [total_frames, 1025] (cuFFT's natural output), float64 FFT
   // rounded to complex64 as numpy + librosa.
@@ -76,6 +87,9 @@ class GpuGraph {
   // One node per clip as host matrices [rows, cols_of_clip].
   std::vector<Matrix> download(const std::string& name);
 
+  // A registered scalar, one value per clip (cached).
+  const std::vector<double>& scalar(const std::string& name);
+
  private:
   std::size_t n_clips_ = 0;
   cudaStream_t stream_ = nullptr;
@@ -84,6 +98,8 @@ class GpuGraph {
   std::shared_ptr<const ColumnLayout> frames_;
   std::unique_ptr<DeviceBuffer<cufftComplex>> stft_;
   std::map<std::string, DeviceNode> cache_;
+  std::vector<std::span<const float>> host_clips_;
+  std::map<std::string, std::vector<double>> scalars_;
 };
 
 // STFT of arbitrary signals laid out as `signal` (used for the graph's own STFT and for

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "features/cqt.hpp"
+#include "features/cqt_plan.hpp"
 
 namespace gtzan::features {
 namespace {
@@ -82,19 +83,10 @@ Matrix chroma_cqt(std::span<const float> y, int sr, int hop) {
   return chroma_from_cq(cqt_magnitude(y, sr, hop, kC1Hz, 7 * 36, 36, kNaN), 36, true);
 }
 
-Matrix chroma_cens_from_raw(const Matrix& raw_chroma) {
-  Matrix x = raw_chroma;
-  normalize_columns(x, Norm::L1);
-  // Quantisation: python-float thresholds compared in float32 (numpy<2 scalar casting).
-  const float steps[4] = {0.4f, 0.2f, 0.1f, 0.05f};
-  for (float& v : x.data) {
-    float q = 0.0f;
-    for (float s : steps) q += (v > s) ? 0.25f : 0.0f;
-    v = q;
-  }
+std::vector<double> chroma_cens_window() {
   // filters.get_window("hann", 43, fftbins=False) (symmetric) / its sum.
   constexpr int kWin = 43;
-  double w[kWin];
+  std::vector<double> w(kWin);
   const double step = 2.0 * M_PI / (kWin - 1);  // linspace(-pi, pi, 43)
   for (int j = 0; j < kWin; ++j) w[j] = 0.5 + 0.5 * std::cos(j * step + -M_PI);
   w[kWin - 1] = 0.5 + 0.5 * std::cos(M_PI);
@@ -110,6 +102,21 @@ Matrix chroma_cens_from_raw(const Matrix& raw_chroma) {
     for (; i < kWin; ++i) sum += w[i];
   }
   for (double& v : w) v /= sum;
+  return w;
+}
+
+Matrix chroma_cens_from_raw(const Matrix& raw_chroma) {
+  Matrix x = raw_chroma;
+  normalize_columns(x, Norm::L1);
+  // Quantisation: python-float thresholds compared in float32 (numpy<2 scalar casting).
+  const float steps[4] = {0.4f, 0.2f, 0.1f, 0.05f};
+  for (float& v : x.data) {
+    float q = 0.0f;
+    for (float s : steps) q += (v > s) ? 0.25f : 0.0f;
+    v = q;
+  }
+  const std::vector<double> w = chroma_cens_window();
+  constexpr int kWin = 43;
   // scipy.ndimage.convolve(mode="constant"): correlation with the flipped weights, centre 21,
   // float64 accumulation over the weights above DBL_EPSILON, result stored as float32.
   const int half = kWin / 2;

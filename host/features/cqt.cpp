@@ -4,6 +4,7 @@
 // frames are float64 FFTs rounded to complex64; the sparse product accumulates in complex64
 // (scipy's csr_matvecs order); the final 1/sqrt(length) scaling is done in float64.
 #include "features/cqt.hpp"
+#include "features/cqt_plan.hpp"
 
 #include <kissfft/kissfft.hh>
 
@@ -61,27 +62,6 @@ double pairwise_sum(const double* a, std::size_t n) {
   n2 -= n2 % 8;
   return pairwise_sum(a, n2) + pairwise_sum(a + n2, n - n2);
 }
-
-// One octave's FFT-domain basis in CSR form (columns ascending per row, as scipy's tocsr()).
-struct OctaveBasis {
-  int n_fft = 0;
-  int col_lo = 0, col_hi = 0;  // union of the columns used: [col_lo, col_hi)
-  std::vector<std::size_t> row_ptr;
-  std::vector<int> cols;
-  std::vector<cf> vals;
-  int rows() const { return static_cast<int>(row_ptr.size()) - 1; }
-};
-
-struct VqtPlan {
-  int n_bins = 0, n_octaves = 0, n_filters = 0;
-  int downsample_count = 0;
-  double sr = 0;                   // after early downsampling
-  int hop = 0;                     // after early downsampling
-  std::vector<double> inv_sqrt_len;  // per bin: numpy's complex division 1 / sqrt(length)
-  std::vector<OctaveBasis> octaves;  // from the top octave down
-  std::vector<int> octave_lo;        // first bin of each octave's slice
-  std::vector<bool> halve_after;     // hop halved and y decimated after octave i
-};
 
 constexpr double kHannBandwidth = 1.50018310546875;  // filters.WINDOW_BANDWIDTHS["hann"]
 
@@ -338,6 +318,39 @@ std::vector<cf> octave_response(std::span<const float> y, const OctaveBasis& ob,
 
 }  // namespace
 
+std::shared_ptr<const VqtPlan> vqt_plan(int sr, int hop, double fmin_tuned, int n_bins, int bpo,
+                                        double gamma) {
+  return get_plan(sr, hop, fmin_tuned, n_bins, bpo, gamma);
+}
+
+VqtInput prepare_vqt(std::span<const float> y, int sr, int hop, double fmin, int n_bins,
+                     int bins_per_octave, double gamma, double tuning) {
+  if (y.empty()) throw std::invalid_argument("vqt: empty signal");
+  if (hop <= 0) throw std::invalid_argument("vqt: hop must be positive");
+  if (std::isnan(tuning)) tuning = estimate_tuning(y, sr, bins_per_octave);
+  const double fmin_tuned = fmin * std::pow(2.0, tuning / bins_per_octave);
+  VqtInput in;
+  in.plan = get_plan(sr, hop, fmin_tuned, n_bins, bins_per_octave, gamma);
+  const VqtPlan& plan = *in.plan;
+  std::vector<float> cur(y.begin(), y.end());
+  if (plan.downsample_count > 0) {
+    const int factor = 1 << plan.downsample_count;
+    if (y.size() < static_cast<std::size_t>(factor))
+      throw std::invalid_argument("vqt: signal too short for the early downsampling");
+    cur = audio::resample(y, factor, 1, true);
+  }
+  int my_hop = plan.hop;
+  for (int i = 0; i < plan.n_octaves; ++i) {
+    in.signals.push_back(cur);
+    in.hops.push_back(my_hop);
+    if (plan.halve_after[i] && i + 1 < plan.n_octaves) {
+      my_hop /= 2;
+      cur = audio::resample(cur, 2, 1, true);
+    }
+  }
+  return in;
+}
+
 double estimate_tuning(std::span<const float> y, int sr, int bins_per_octave) {
   if (y.empty()) return 0.0;
   return estimate_tuning(stft(y, kNfft, kHop), sr, bins_per_octave);
@@ -354,32 +367,12 @@ double estimate_tuning(const ComplexSpectrogram& X, int sr, int bins_per_octave)
 
 Matrix vqt_magnitude(std::span<const float> y, int sr, int hop, double fmin, int n_bins,
                      int bins_per_octave, double gamma, double tuning) {
-  if (y.empty()) throw std::invalid_argument("vqt: empty signal");
-  if (hop <= 0) throw std::invalid_argument("vqt: hop must be positive");
-  if (std::isnan(tuning)) tuning = estimate_tuning(y, sr, bins_per_octave);
-  const double fmin_tuned = fmin * std::pow(2.0, tuning / bins_per_octave);
-  const auto plan = get_plan(sr, hop, fmin_tuned, n_bins, bins_per_octave, gamma);
-
-  std::vector<float> my_y;
-  std::span<const float> cur = y;
-  if (plan->downsample_count > 0) {
-    const int factor = 1 << plan->downsample_count;
-    if (y.size() < static_cast<std::size_t>(factor))
-      throw std::invalid_argument("vqt: signal too short for the early downsampling");
-    my_y = audio::resample(y, factor, 1, true);
-    cur = my_y;
-  }
-  int my_hop = plan->hop;
+  const VqtInput in = prepare_vqt(y, sr, hop, fmin, n_bins, bins_per_octave, gamma, tuning);
+  const auto& plan = in.plan;
   std::vector<std::vector<cf>> resp(plan->n_octaves);
   std::vector<std::size_t> frames(plan->n_octaves);
-  for (int i = 0; i < plan->n_octaves; ++i) {
-    resp[i] = octave_response(cur, plan->octaves[i], my_hop, frames[i]);
-    if (plan->halve_after[i] && i + 1 < plan->n_octaves) {
-      my_hop /= 2;
-      my_y = audio::resample(cur, 2, 1, true);
-      cur = my_y;
-    }
-  }
+  for (int i = 0; i < plan->n_octaves; ++i)
+    resp[i] = octave_response(in.signals[i], plan->octaves[i], in.hops[i], frames[i]);
   // __trim_stack, scale by 1/sqrt(length) in float64 -> complex64, np.abs (hypotf).
   const std::size_t T = *std::min_element(frames.begin(), frames.end());
   Matrix V(static_cast<std::size_t>(n_bins), T);
