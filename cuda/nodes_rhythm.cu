@@ -33,7 +33,6 @@ namespace {
 constexpr int kMelBands = 128;
 constexpr int kTempogramWin = 384;
 // Graph-internal nodes (not registered: no CPU twin of the same name to test against).
-constexpr const char* kMelDb = "_onset_mel128_db";
 constexpr const char* kMedianOnset = "_onset_strength_median";
 
 template <typename T>
