@@ -64,8 +64,9 @@ Action add_train(CLI::App& app) {
   sub->add_flag("--quiet", o->quiet, "No progress line");
   return [o] {
     const auto spec = engine::load_model_spec(o->model);
-    const auto table = load_feature_table(o->features);
-    const auto prepared = prepare_seed_protocol(table, o->split, o->test_size, o->pca, o->seed);
+    const auto table = ml::read_feature_table(o->features);
+    const auto prepared = prepare_data(table, o->split, o->test_size, o->pca,
+                                       static_cast<std::uint32_t>(o->seed));
     auto be = engine::make_engine_backend(o->device, o->threads);
     engine::TrainOptions t;
     t.out_dir = o->out;
