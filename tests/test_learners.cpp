@@ -113,11 +113,11 @@ TEST_CASE("svm: class order, absent classes, binary", "[svm]") {
   CHECK_THROWS_AS(svm.fit(X2, y2, 3), std::invalid_argument);  // label 3 outside 0..2
 }
 
-TEST_CASE("xgb: deterministic, rows sum to 1, Kaggle 30-s accuracy", "[xgb]") {
+TEST_CASE("xgb: study configuration on Kaggle 30-s, deterministic, rows sum to 1", "[xgb]") {
   const auto sp = test::study_split_30s();
-  ml::XgbParams p;
-  p.nthread = 2;
-  auto t0 = std::chrono::steady_clock::now();
+  ml::XgbParams p;  // n_estimators 1000, eta 0.05, hist, seed 42
+  p.nthread = 1;    // OpenMP on an oversubscribed machine is pathologically slow
+  const auto t0 = std::chrono::steady_clock::now();
   ml::XgbClassifier a(p);
   a.fit(sp.Xtr, sp.ytr, sp.K);
   const auto Pa = a.predict_proba(sp.Xte);
@@ -125,26 +125,32 @@ TEST_CASE("xgb: deterministic, rows sum to 1, Kaggle 30-s accuracy", "[xgb]") {
   const double acc = ml::accuracy(sp.yte, a.predict(sp.Xte));
   std::printf("xgb (1000 rounds, eta 0.05, hist): accuracy %.4f, fit+predict %.2f s; cuda build: %s\n", acc,
               fit_s, ml::xgb_cuda_available() ? "yes" : "no");
+  for (int r : {50, 100, 200, 500})
+    std::printf("  after %d rounds: %.4f\n", r, ml::accuracy(sp.yte, ml::argmax_rows(a.predict_proba_rounds(sp.Xte, r))));
   check_rows_sum_to_one(Pa, sp.K);
-  // No scikit-learn golden (the xgboost Python package is not installed here); the study
-  // reports 73.0% on its own 309-feature 30-s table.
+  // No scikit-learn/xgboost golden (the xgboost Python package is not installed here).
+  // Measured: 0.7250 after 1000 rounds (0.690 / 0.715 / 0.705 / 0.710 after 50 / 100 / 200 /
+  // 500); the study reports 73.0% on its own 309-feature 30-s table.
   CHECK(acc >= 0.70);
   CHECK(acc <= 0.85);
 
   // Determinism: same seed and nthread, bit-identical probabilities (a shorter run).
-  p.n_estimators = 50;
+  p.n_estimators = 30;
   ml::XgbClassifier b(p), c(p);
   b.fit(sp.Xtr, sp.ytr, sp.K);
   c.fit(sp.Xtr, sp.ytr, sp.K);
   CHECK(b.predict_proba(sp.Xte) == c.predict_proba(sp.Xte));
+  CHECK(b.model_json() == c.model_json());
+  CHECK(ml::argmax_rows(b.predict_proba(sp.Xte)) == ml::argmax_rows(a.predict_proba_rounds(sp.Xte, 30)));
 }
 
-TEST_CASE("xgb: binary maps to two columns; device=cuda without a CUDA build throws", "[xgb]") {
+TEST_CASE("xgb: binary maps to two columns, device=cuda without a CUDA build throws", "[xgb]") {
   ml::Rows X;
   std::vector<int> y;
   blobs(2, 20, X, y);
   ml::XgbParams p;
   p.n_estimators = 20;
+  p.nthread = 1;
   ml::XgbClassifier m(p);
   m.fit(X, y, 2);
   const auto P = m.predict_proba(X);
@@ -172,36 +178,50 @@ TEST_CASE("xgb: binary maps to two columns; device=cuda without a CUDA build thr
 TEST_CASE("rf: XGBoost random-forest mode on Kaggle 30-s", "[rf]") {
   const auto sp = test::study_split_30s();
   ml::RandomForestParams p;
-  p.nthread = 2;
+  p.nthread = 1;
   const auto t0 = std::chrono::steady_clock::now();
-  ml::RandomForest a(p), b(p);
+  ml::RandomForest a(p);
   a.fit(sp.Xtr, sp.ytr, sp.K);
   const auto Pa = a.predict_proba(sp.Xte);
   const double fit_s = seconds_since(t0);
-  b.fit(sp.Xtr, sp.ytr, sp.K);
-  CHECK(b.predict_proba(sp.Xte) == Pa);
   check_rows_sum_to_one(Pa, sp.K);
   const double acc = ml::accuracy(sp.yte, a.predict(sp.Xte));
   const double gold = learners_golden()["rf_sklearn"]["accuracy"].get<double>();
   std::printf("rf (xgboost rf mode, 100 trees): accuracy %.4f (sklearn RandomForestClassifier %.4f), %.2f s\n",
               acc, gold, fit_s);
-  CHECK(acc >= 0.60);
+  // Measured: 0.7100 here; scikit-learn's RandomForestClassifier(100, random_state=42) on the
+  // same rows: 0.6550 (the study reports 74.0% on its own 309-feature table).
+  CHECK(acc >= 0.62);
   CHECK(acc <= 0.85);
-  // The raw (pre-normalisation) mean leaf frequencies already sum to ~1 per row.
-  ml::Rows one(sp.Xte.begin(), sp.Xte.begin() + 5);
-  const auto m = a.booster()->predict_margin(one);
-  for (const auto& r : m) {
-    double s = 0;
-    for (double v : r) s += 0.1 + 0.18 * v;
-    CHECK(s == Approx(1.0).margin(0.25));
-  }
+  // Leaf class fractions recovered from the margins lie in [0, 1] before clipping: the
+  // affine map (f - 1/K) / (2 (1/K)(1 - 1/K)) matches XGBoost's leaf values.
+  double lo = 1, hi = 0;
+  for (const auto& r : a.booster()->predict_margin(sp.Xte))
+    for (double v : r) lo = std::min(lo, 0.1 + 0.18 * v), hi = std::max(hi, 0.1 + 0.18 * v);
+  std::printf("  mean leaf fractions in [%.6f, %.6f]\n", lo, hi);
+  CHECK(lo >= -1e-5);
+  CHECK(hi <= 1 + 1e-5);
+  CHECK(hi > 0.5);
+
+  // Determinism: same seed, bit-identical (20 trees to keep it short).
+  p.n_trees = 20;
+  ml::RandomForest b(p), c(p);
+  b.fit(sp.Xtr, sp.ytr, sp.K);
+  c.fit(sp.Xtr, sp.ytr, sp.K);
+  CHECK(b.predict_proba(sp.Xte) == c.predict_proba(sp.Xte));
+  p.seed = 7;
+  ml::RandomForest other(p);
+  other.fit(sp.Xtr, sp.ytr, sp.K);
+  CHECK(other.predict_proba(sp.Xte) != b.predict_proba(sp.Xte));
 }
 
 TEST_CASE("rf: binary and small problems", "[rf]") {
   ml::Rows X;
   std::vector<int> y;
   blobs(2, 30, X, y);
-  ml::RandomForest rf;
+  ml::RandomForestParams p;
+  p.nthread = 1;
+  ml::RandomForest rf(p);
   rf.fit(X, y, 2);
   check_rows_sum_to_one(rf.predict_proba(X), 2);
   CHECK(ml::accuracy(y, rf.predict(X)) >= 0.95);
@@ -300,20 +320,4 @@ TEST_CASE("metrics: accuracy, precision/recall/F1 (zero_division=0), confusion v
   CHECK(r.support == std::vector<long>{3, 4, 3, 2, 0});
   CHECK_THROWS_AS(ml::accuracy({0, 1}, {0}), std::invalid_argument);
   CHECK_THROWS_AS(ml::confusion_matrix({0, 5}, {0, 1}, 5), std::invalid_argument);
-}
-
-TEST_CASE("timing (hidden)", "[.timing]") {
-  const auto sp = test::study_split_30s();
-  for (int nt : {1, 2}) {
-    ml::RandomForestParams p;
-    p.nthread = nt;
-    const auto t0 = std::chrono::steady_clock::now();
-    ml::RandomForest a(p);
-    a.fit(sp.Xtr, sp.ytr, sp.K);
-    std::printf("rf nthread %d: %.2f s acc %.3f\n", nt, seconds_since(t0), ml::accuracy(sp.yte, a.predict(sp.Xte)));
-  }
-  const auto& g = learners_golden()["logreg"];
-  ml::LogisticRegression lr;
-  lr.fit(test::json_rows(g["X"]), g["y"].get<std::vector<int>>(), 3);
-  std::printf("logreg iters %d converged %d\n", lr.n_iter(), lr.converged());
 }

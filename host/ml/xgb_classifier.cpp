@@ -111,14 +111,15 @@ void XgbClassifier::fit(const Rows& X, const std::vector<int>& y, int K) {
   for (int it = 0; it < p_.n_estimators; ++it) check(XGBoosterUpdateOneIter(b, it, dtrain.h), "update");
 }
 
-std::vector<float> XgbClassifier::predict_raw(const Rows& X, bool margin, std::size_t& cols) const {
+std::vector<float> XgbClassifier::predict_raw(const Rows& X, bool margin, int rounds, std::size_t& cols) const {
+  if (rounds < 0 || rounds > p_.n_estimators) throw std::invalid_argument("xgb: rounds outside 0..n_estimators");
   check_predict_inputs(X, booster_ ? n_features_ : 0);
   cols = K_ == 2 ? 1 : static_cast<std::size_t>(K_);
   if (X.empty()) return {};
   DMatrix dm(X, n_features_);
   const std::string config = std::string("{\"type\": ") + (margin ? "1" : "0") +
-                             ", \"training\": false, \"iteration_begin\": 0, \"iteration_end\": 0, "
-                             "\"strict_shape\": true}";
+                             ", \"training\": false, \"iteration_begin\": 0, \"iteration_end\": " +
+                             std::to_string(rounds) + ", \"strict_shape\": true}";
   const bst_ulong* shape = nullptr;
   bst_ulong dim = 0;
   const float* res = nullptr;
@@ -128,9 +129,11 @@ std::vector<float> XgbClassifier::predict_raw(const Rows& X, bool margin, std::s
   return std::vector<float>(res, res + X.size() * cols);
 }
 
-Rows XgbClassifier::predict_proba(const Rows& X) const {
+Rows XgbClassifier::predict_proba(const Rows& X) const { return predict_proba_rounds(X, 0); }
+
+Rows XgbClassifier::predict_proba_rounds(const Rows& X, int rounds) const {
   std::size_t cols = 0;
-  const auto raw = predict_raw(X, false, cols);
+  const auto raw = predict_raw(X, false, rounds, cols);
   Rows out(X.size());
   for (std::size_t i = 0; i < X.size(); ++i) {
     if (K_ == 2) {
@@ -149,7 +152,7 @@ Rows XgbClassifier::predict_proba(const Rows& X) const {
 
 Rows XgbClassifier::predict_margin(const Rows& X) const {
   std::size_t cols = 0;
-  const auto raw = predict_raw(X, true, cols);
+  const auto raw = predict_raw(X, true, 0, cols);
   Rows out(X.size());
   for (std::size_t i = 0; i < X.size(); ++i)
     out[i].assign(raw.begin() + static_cast<std::ptrdiff_t>(i * cols),

@@ -57,13 +57,15 @@ class XgbClassifier : public Classifier {
   std::string name() const override { return "xgb"; }
 
   const XgbParams& params() const { return p_; }
+  // Probabilities from the first `rounds` boosting rounds only (0: all).
+  Rows predict_proba_rounds(const Rows& X, int rounds) const;
   // Raw margins: K per row (multi:softprob), 1 per row (binary:logistic).
   Rows predict_margin(const Rows& X) const;
   // The model as XGBoost JSON (for inspection and bit-for-bit comparisons).
   std::string model_json() const;
 
  private:
-  std::vector<float> predict_raw(const Rows& X, bool margin, std::size_t& cols) const;
+  std::vector<float> predict_raw(const Rows& X, bool margin, int rounds, std::size_t& cols) const;
 
   XgbParams p_;
   void* booster_ = nullptr;  // BoosterHandle
