@@ -11,7 +11,9 @@
 //   and "approx" can be chosen in XgbParams::tree_method.
 // - seed 42 (XGBClassifier's own default is random_state=0; with subsample = 1 and no column
 //   sampling the seed does not change the model). nthread configurable (0: XGBoost's default,
-//   all cores); results are identical run to run for the same seed and nthread.
+//   all cores); results are identical run to run for the same seed and nthread. On an
+//   oversubscribed machine OpenMP's spinning makes nthread > 1 very slow (measured here on a
+//   shared 2-core box: 50 rounds 4 s with nthread 1, 195 s with nthread 2), so pass nthread.
 // - device "cuda": XGBoost 1.7 trains on a GPU only with tree_method "gpu_hist" in a CUDA
 //   build. xgb_cuda_available() reads XGBuildInfo(); Debian's library is CPU-only, so asking
 //   for "cuda" there throws std::runtime_error (no silent CPU fallback).
