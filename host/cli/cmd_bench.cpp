@@ -47,8 +47,10 @@ Action add_bench(CLI::App& app) {
     double seconds = 30.0;
   };
   auto o = std::make_shared<Opts>();
-  auto* bench = app.add_subcommand("bench", "Benchmarks (feature throughput)");
+  auto* bench = app.add_subcommand("bench", "Benchmarks (feature and training throughput)");
   bench->require_subcommand(1);
+  Action train_action;
+  auto* train_sub = add_bench_train(*bench, train_action);
   auto* sub = bench->add_subcommand("features", "Feature throughput on in-memory synthetic clips");
   sub->footer(
       "Examples:\n"
@@ -66,7 +68,8 @@ Action add_bench(CLI::App& app) {
   sub->add_option("--threads", o->threads, "Worker threads (0 = all cores)")->capture_default_str();
   sub->add_option("--repeats", o->repeats, "Timed repetitions (best is reported)")->capture_default_str();
   sub->add_option("--json", o->json, "Write the results as JSON here");
-  return [o] {
+  return [o, train_sub, train_action] {
+    if (train_sub->parsed()) return train_action();
     const auto& set = features::find_feature_set(o->set);
     std::vector<std::vector<float>> owned;
     for (int i = 0; i < o->clips; ++i) owned.push_back(synth::synth_track(i % 10, i / 10, o->seconds, 42));

@@ -14,5 +14,8 @@ Action add_features(CLI::App& app);
 Action add_frames(CLI::App& app);
 Action add_bench(CLI::App& app);
 Action add_split(CLI::App& app);
+Action add_train(CLI::App& app);
+// `bench train` (cmd_train.cpp): registers under `bench`, sets action, returns the subcommand.
+CLI::App* add_bench_train(CLI::App& bench, Action& action);
 
 }  // namespace gtzan::cli

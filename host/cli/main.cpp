@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   actions["frames"] = gtzan::cli::add_frames(app);
   actions["bench"] = gtzan::cli::add_bench(app);
   actions["split"] = gtzan::cli::add_split(app);
+  actions["train"] = gtzan::cli::add_train(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
