@@ -1,6 +1,8 @@
 // The CPU backend: OpenBLAS for the matrix products, plain loops for everything else.
 #include <cblas.h>
 
+#include <immintrin.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -12,6 +14,48 @@
 
 namespace gtzan::engine {
 namespace {
+
+// Hot element-wise loops in float: AVX2 intrinsics when the CPU has them (GCC does not vectorise
+// sqrt under the default -fmath-errno), plain loops otherwise. Same CPU -> same bits.
+#define GTZAN_CLONES __attribute__((target_clones("avx2", "default")))
+
+__attribute__((target("avx2,fma"))) void adam_avx2(std::size_t n, float* w, const float* g, float* m,
+                                                   float* v, float lr, float b1, float b2, float e) {
+  const __m256 vb1 = _mm256_set1_ps(b1), vb2 = _mm256_set1_ps(b2), va1 = _mm256_set1_ps(1.0f - b1),
+               va2 = _mm256_set1_ps(1.0f - b2), vlr = _mm256_set1_ps(lr), ve = _mm256_set1_ps(e);
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 gi = _mm256_loadu_ps(g + i);
+    const __m256 mi = _mm256_add_ps(_mm256_mul_ps(vb1, _mm256_loadu_ps(m + i)), _mm256_mul_ps(va1, gi));
+    const __m256 vi = _mm256_add_ps(_mm256_mul_ps(vb2, _mm256_loadu_ps(v + i)),
+                                    _mm256_mul_ps(_mm256_mul_ps(va2, gi), gi));
+    _mm256_storeu_ps(m + i, mi);
+    _mm256_storeu_ps(v + i, vi);
+    const __m256 step = _mm256_div_ps(_mm256_mul_ps(vlr, mi), _mm256_add_ps(_mm256_sqrt_ps(vi), ve));
+    _mm256_storeu_ps(w + i, _mm256_sub_ps(_mm256_loadu_ps(w + i), step));
+  }
+  for (; i < n; ++i) {
+    m[i] = b1 * m[i] + (1.0f - b1) * g[i];
+    v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
+    w[i] -= lr * m[i] / (std::sqrt(v[i]) + e);
+  }
+}
+
+void adam_kernel(std::size_t n, float* w, const float* g, float* m, float* v, float lr, float b1,
+                 float b2, float e) {
+  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (avx2) return adam_avx2(n, w, g, m, v, lr, b1, b2, e);
+  for (std::size_t i = 0; i < n; ++i) {
+    m[i] = b1 * m[i] + (1.0f - b1) * g[i];
+    v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
+    w[i] -= lr * m[i] / (std::sqrt(v[i]) + e);
+  }
+}
+
+GTZAN_CLONES void relu_backward_kernel(std::size_t n, const float* __restrict y,
+                                       const float* __restrict dy, float* dx) {
+  for (std::size_t i = 0; i < n; ++i) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
+}
 
 template <class T>
 inline T sigmoid(T x) {
@@ -81,6 +125,10 @@ class CpuBackend final : public Backend<T> {
     for (std::size_t i = 0; i < n; ++i) y[i] = x[i] > T(0) ? x[i] : T(0);
   }
   void relu_backward(const T* y, const T* dy, T* dx, std::size_t n) override {
+    if constexpr (std::is_same_v<T, float>) {
+      relu_backward_kernel(n, y, dy, dx);
+      return;
+    }
     for (std::size_t i = 0; i < n; ++i) dx[i] = y[i] > T(0) ? dy[i] : T(0);
   }
 
@@ -327,6 +375,10 @@ class CpuBackend final : public Backend<T> {
                    double beta2, double eps) override {
     const T b1 = static_cast<T>(beta1), b2 = static_cast<T>(beta2), lr = static_cast<T>(lr_t);
     const T e = static_cast<T>(eps);
+    if constexpr (std::is_same_v<T, float>) {
+      adam_kernel(n, w, g, m, v, lr, b1, b2, e);
+      return;
+    }
     for (std::size_t i = 0; i < n; ++i) {
       m[i] = b1 * m[i] + (T(1) - b1) * g[i];
       v[i] = b2 * v[i] + (T(1) - b2) * g[i] * g[i];
