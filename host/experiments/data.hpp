@@ -66,6 +66,7 @@ std::filesystem::path ensure_synthetic(const std::filesystem::path& dir, const D
 struct FilteredSplit {
   std::vector<std::string> train, test;
   std::filesystem::path folder;
+  std::string unavailable;  // why the split does not apply (e.g. synthetic data), or empty
 };
 FilteredSplit load_fault_filtered(const std::filesystem::path& splits_dir);
 // Default location: $GTZAN_SPLITS_DIR, else ../shared/data/gtzan/splits from the working

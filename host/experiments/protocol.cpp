@@ -7,6 +7,7 @@
 #include <set>
 
 #include "ml/ensembles.hpp"
+#include "ml/feature_table.hpp"
 #include "ml/metrics.hpp"
 #include "ml/preprocess.hpp"
 #include "ml/splits.hpp"
@@ -88,6 +89,10 @@ std::vector<Fold> make_folds(const std::string& protocol, const CellData& d, con
     return out;
   }
   // fault_filtered
+  if (!filtered.unavailable.empty()) {
+    *note = filtered.unavailable;
+    return {};
+  }
   if (filtered.train.empty() || filtered.test.empty()) {
     *note = "fault-filtered lists not found in " + filtered.folder.string();
     return {};
@@ -96,8 +101,9 @@ std::vector<Fold> make_folds(const std::string& protocol, const CellData& d, con
       te(filtered.test.begin(), filtered.test.end());
   Fold f;
   for (int i = 0; i < n; ++i) {
-    if (tr.count(d.track_ids[i])) f.train.push_back(i);
-    else if (te.count(d.track_ids[i])) f.test.push_back(i);
+    const auto id = ml::kaggle_track_id(d.track_ids[i]);  // blues.00000(.wav) -> blues.00000
+    if (tr.count(id)) f.train.push_back(i);
+    else if (te.count(id)) f.test.push_back(i);
   }
   if (f.train.empty() || f.test.empty()) {
     *note = "no track of the data is named in the fault-filtered lists (synthetic data?)";

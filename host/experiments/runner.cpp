@@ -186,6 +186,7 @@ struct Grid {
 RunSummary run_experiment(const ExperimentConfig& cfg, const RunOptions& opt) {
   const auto t0 = Clock::now();
   fs::create_directories(opt.out / "cache");
+  bool synthetic = false;
   DataSource src = [&] {
     if (!opt.features.empty()) return DataSource::from_features(opt.features, cfg);
     fs::path audio = opt.data;
@@ -193,6 +194,7 @@ RunSummary run_experiment(const ExperimentConfig& cfg, const RunOptions& opt) {
       const auto& d = cfg.data;
       const std::string tag = std::to_string(d.synthetic_tracks_per_genre) + "x" +
                               jobs::format_value(d.synthetic_seconds) + "s_seed" + std::to_string(d.synthetic_seed);
+      synthetic = true;
       audio = ensure_synthetic(opt.out / "cache" / ("synthetic_" + tag), d);
     }
     return DataSource::from_audio(audio, opt.out / "cache", cfg, opt.threads);
@@ -200,6 +202,8 @@ RunSummary run_experiment(const ExperimentConfig& cfg, const RunOptions& opt) {
   Grid g{cfg, opt, src, load_fault_filtered(opt.splits_dir.empty() ? default_splits_dir() : opt.splits_dir),
          RunContext{opt.device, opt.threads, opt.out / "cache" / "runs"}, ResultStore(opt.out / "results.json"),
          {}};
+  if (synthetic)
+    g.filtered.unavailable = "synthetic data: the artist/fault-filtered lists describe the real GTZAN tracks";
   std::vector<std::string> table_models;
   bool lstm = false;
   for (const auto& m : cfg.models) {
