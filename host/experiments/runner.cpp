@@ -124,6 +124,8 @@ struct Grid {
           rec["note"] = note;
           store.put(rec);
           ++sum.skipped;
+        } else {
+          ++sum.resumed;
         }
         report(rec, old != nullptr);
       }
