@@ -18,3 +18,8 @@ awk -F, 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next}
   "$data/features_30s.csv" | sort
 echo
 echo "Tables: $data/features_30s.csv ($(($(wc -l < "$data/features_30s.csv") - 1)) rows), $data/features_3s.csv ($(($(wc -l < "$data/features_3s.csv") - 1)) rows), 309 feature columns each"
+echo
+echo "The study's table, reduced (--quick: 5 synthetic tracks/genre, 6-s clips, few rounds, 2 epochs):"
+./build/gtzan experiment experiments/seed_table.toml --out "$data/experiment_quick" --quick --quiet
+sed -n '1,20p' "$data/experiment_quick/report.md"
+echo "Full report: $data/experiment_quick/report.html"
