@@ -37,13 +37,15 @@ std::shared_ptr<const ColumnLayout> frame_layout(const ColumnLayout& samples, in
 }
 
 DeviceBuffer<cufftComplex> stft_f64(const DeviceNode& signal, const ColumnLayout& frames,
-                                    int n_fft, int hop, cudaStream_t stream) {
+                                    int n_fft, int hop, cudaStream_t stream, bool hann_window) {
   const long F = frames.total_cols;
   const int bins = n_fft / 2 + 1;
   DeviceBuffer<double> windowed(static_cast<std::size_t>(F) * n_fft);
   kernels::launch_frame_window_f64(signal.data.data(), signal.layout->d_offsets.data(),
                                    signal.layout->d_counts.data(), frames.d_offsets.data(),
-                                   frames.d_owner.data(), F, n_fft, hop, windowed.data(), stream);
+                                   frames.d_owner.data(), F, n_fft, hop,
+                                   hann_window ? kernels::Window::Hann : kernels::Window::Ones,
+                                   windowed.data(), stream);
   GTZAN_CUDA_CHECK(cudaGetLastError());
   DeviceBuffer<cufftDoubleComplex> spectra(static_cast<std::size_t>(F) * bins);
   // Plans are made per call: batch shapes vary, and plan creation is small next to the work.

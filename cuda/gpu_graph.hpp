@@ -102,10 +102,12 @@ class GpuGraph {
   std::map<std::string, std::vector<double>> scalars_;
 };
 
-// STFT of arbitrary signals laid out as `signal` (used for the graph's own STFT and for
-// derived signals such as the HPSS parts): frame-major [frames, n_fft/2+1] complex64.
+// STFT of arbitrary signals laid out as `signal` (the graph's own STFT, derived signals such
+// as the HPSS parts, the CQT octaves with a rectangular window): frame-major
+// [frames, n_fft/2+1] complex64.
 DeviceBuffer<cufftComplex> stft_f64(const DeviceNode& signal, const ColumnLayout& frames,
-                                    int n_fft, int hop, cudaStream_t stream);
+                                    int n_fft, int hop, cudaStream_t stream,
+                                    bool hann_window = true);
 
 // Frame layout of signals with the given sample counts (librosa: 1 + len / hop frames).
 std::shared_ptr<const ColumnLayout> frame_layout(const ColumnLayout& samples, int n_fft, int hop);

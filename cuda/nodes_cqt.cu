@@ -28,7 +28,6 @@
 #include "cuda_check.hpp"
 #include "features/cqt.hpp"
 #include "features/cqt_plan.hpp"
-#include "frame_ones.cuh"
 #include "gpu_graph.hpp"
 #include "power_spectrum.cuh"
 #include "tonnetz.cuh"
@@ -52,32 +51,6 @@ DeviceBuffer<T> to_device(const std::vector<T>& host) {
   DeviceBuffer<T> d(host.size());
   if (!host.empty()) d.upload(host.data(), host.size());
   return d;
-}
-
-// librosa.stft(y, n_fft, hop, window="ones", center=True, pad_mode="constant") of every clip
-// of `signal`: float64 cuFFT rounded to complex64, frame-major [frames, n_fft/2 + 1].
-DeviceBuffer<cufftComplex> stft_ones_f64(const DeviceNode& signal, const ColumnLayout& frames,
-                                         int n_fft, int hop, cudaStream_t stream) {
-  const long F = frames.total_cols;
-  const int bins = n_fft / 2 + 1;
-  DeviceBuffer<double> windowed(static_cast<std::size_t>(F) * n_fft);
-  kernels::launch_frame_ones_f64(signal.data.data(), signal.layout->d_offsets.data(),
-                                 signal.layout->d_counts.data(), frames.d_offsets.data(),
-                                 frames.d_owner.data(), F, n_fft, hop, windowed.data(), stream);
-  GTZAN_CUDA_CHECK(cudaGetLastError());
-  DeviceBuffer<cufftDoubleComplex> spectra(static_cast<std::size_t>(F) * bins);
-  cufftHandle plan;
-  int n[1] = {n_fft};
-  GTZAN_CUFFT_CHECK(cufftPlanMany(&plan, 1, n, nullptr, 1, n_fft, nullptr, 1, bins, CUFFT_D2Z,
-                                  static_cast<int>(F)));
-  cufftSetStream(plan, stream);
-  const cufftResult exec = cufftExecD2Z(plan, windowed.data(), spectra.data());
-  cufftDestroy(plan);
-  GTZAN_CUFFT_CHECK(exec);
-  DeviceBuffer<cufftComplex> out(static_cast<std::size_t>(F) * bins);
-  kernels::launch_round_to_complex64(spectra.data(), F * bins, out.data(), stream);
-  GTZAN_CUDA_CHECK(cudaGetLastError());
-  return out;
 }
 
 // The structure every clip of a group shares: one STFT shape per octave.
@@ -151,7 +124,7 @@ DeviceNode cqt_magnitude_node(GpuGraph& g, const CqtConfig& cfg) {
                   host.begin() + sig.layout->offsets[k]);
       sig.data = to_device(host);
       const auto frames = frame_layout(*sig.layout, n_fft, hop);
-      const auto spectra = stft_ones_f64(sig, *frames, n_fft, hop, g.stream());
+      const auto spectra = stft_f64(sig, *frames, n_fft, hop, g.stream(), /*hann_window=*/false);
       // The clips' bases for this octave, concatenated (global CSR indices).
       std::vector<long> row_ptr;
       std::vector<int> cols;

@@ -6,7 +6,7 @@ namespace {
 __global__ void frame_window_kernel(const float* __restrict__ signals, const long* sample_offsets,
                                     const long* sample_counts, const long* frame_offsets,
                                     const int* frame_owner, long total_frames, int n_fft, int hop,
-                                    double* __restrict__ frames) {
+                                    bool hann, double* __restrict__ frames) {
   const long f = blockIdx.y + static_cast<long>(blockIdx.z) * gridDim.y;
   if (f >= total_frames) return;
   const int c = frame_owner[f];
@@ -17,7 +17,7 @@ __global__ void frame_window_kernel(const float* __restrict__ signals, const lon
   for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n_fft; i += gridDim.x * blockDim.x) {
     const long k = start + i;
     // Periodic Hann in float64, as scipy.signal.get_window("hann", n_fft, fftbins=True).
-    const double w = 0.5 - 0.5 * cospi(2.0 * i / n_fft);
+    const double w = hann ? 0.5 - 0.5 * cospi(2.0 * i / n_fft) : 1.0;
     frames[f * n_fft + i] = (k >= 0 && k < n) ? static_cast<double>(y[k]) * w : 0.0;
   }
 }
@@ -27,7 +27,7 @@ __global__ void frame_window_kernel(const float* __restrict__ signals, const lon
 void launch_frame_window_f64(const float* signals, const long* sample_offsets,
                              const long* sample_counts, const long* frame_offsets,
                              const int* frame_owner, long total_frames, int n_fft, int hop,
-                             double* frames, cudaStream_t stream) {
+                             Window window, double* frames, cudaStream_t stream) {
   if (total_frames == 0) return;
   const int threads = 256;
   // Frames spread over grid.y (max 65535) and grid.z so any batch size fits.
@@ -36,7 +36,7 @@ void launch_frame_window_f64(const float* signals, const long* sample_offsets,
   dim3 grid((n_fft + threads - 1) / threads, static_cast<unsigned>(y), static_cast<unsigned>(z));
   frame_window_kernel<<<grid, threads, 0, stream>>>(signals, sample_offsets, sample_counts,
                                                     frame_offsets, frame_owner, total_frames,
-                                                    n_fft, hop, frames);
+                                                    n_fft, hop, window == Window::Hann, frames);
 }
 
 }  // namespace gtzan::kernels
