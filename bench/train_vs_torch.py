@@ -47,7 +47,7 @@ def build(spec, sample_shape, classes):
         units = classes if layer.get("units") == "classes" else layer.get("units")
         if t == "conv1d":
             k = layer.get("kernel_size", 3)
-            mods += [Permute(), nn.ZeroPad1d(((k - 1) // 2, k - 1 - (k - 1) // 2)),
+            mods += [Permute(), nn.ConstantPad1d(((k - 1) // 2, k - 1 - (k - 1) // 2), 0.0),
                      nn.Conv1d(shape[1], layer["filters"], k), Permute()]
             shape = [shape[0], layer["filters"]]
         elif t == "maxpool1d":
