@@ -138,6 +138,13 @@ constexpr double kElemTol = 1e-6;
 
 }  // namespace
 
+TEST_CASE("gpu engine: make_engine_backend picks the GPU for cuda and auto") {
+  require_gpu();
+  CHECK(make_engine_backend("cuda", 1)->name() == "cuda");
+  CHECK(make_engine_backend("auto", 1)->device() == Device::cuda);
+  CHECK(make_engine_backend("cpu", 1)->device() == Device::cpu);
+}
+
 TEST_CASE("gpu engine: Dense (linear and relu) matches the CPU") {
   require_gpu();
   Rng rng(1);
