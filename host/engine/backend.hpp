@@ -139,7 +139,8 @@ class Backend {
 template <class T>
 std::unique_ptr<Backend<T>> make_cpu_backend(int threads = 1);
 
-// "cpu" | "cuda" | "auto". cuda needs the CUDA build (not implemented on the host path yet).
+// "cpu" | "cuda" | "auto" (cuda when a GPU is usable, else cpu). cuda needs the CUDA build
+// and a GPU (make_cuda_engine_backend, gpu_engine.hpp); threads apply to the CPU backend only.
 std::unique_ptr<Backend<float>> make_engine_backend(const std::string& device, int threads);
 
 }  // namespace gtzan::engine

@@ -9,7 +9,9 @@
 #include <stdexcept>
 #include <thread>
 
+#include "backend/feature_backend.hpp"
 #include "engine/backend.hpp"
+#include "engine/gpu_engine.hpp"
 #include "engine/rng.hpp"
 
 namespace gtzan::engine {
@@ -417,9 +419,13 @@ template std::unique_ptr<Backend<float>> make_cpu_backend<float>(int);
 template std::unique_ptr<Backend<double>> make_cpu_backend<double>(int);
 
 std::unique_ptr<Backend<float>> make_engine_backend(const std::string& device, int threads) {
-  if (device == "cpu" || device == "auto") return make_cpu_backend<float>(threads);
-  if (device == "cuda")
-    throw std::runtime_error("training on cuda: the GPU training backend is not built yet (use --device cpu)");
+  if (device == "cpu") return make_cpu_backend<float>(threads);
+  if (device == "cuda") return make_cuda_engine_backend();  // throws naming why when unusable
+  if (device == "auto") {
+    std::string why;
+    if (backend::cuda_device_available(why)) return make_cuda_engine_backend();
+    return make_cpu_backend<float>(threads);
+  }
   throw std::runtime_error("unknown device '" + device + "' (expected cpu, cuda or auto)");
 }
 
