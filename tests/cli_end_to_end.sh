@@ -67,7 +67,9 @@ set -e
 size=$(stat -c %s "$work/m.npy")
 # 128-byte header + 13 x 130 float32 (3 s = 66150 samples -> 130 frames)
 [ "$size" -eq $((128 + 13 * 130 * 4)) ] || fail "npy size $size"
-"$bin" features --list-sets | grep -q "^core (260 columns)" || fail "--list-sets"
+sets=$("$bin" features --list-sets)  # captured first: grep -q would cut the pipe (SIGPIPE)
+grep -q "^core (260 columns)" <<< "$sets" || fail "--list-sets: core"
+grep -q "^seed309 (309 columns)" <<< "$sets" || fail "--list-sets: seed309"
 # gtzan split = scikit-learn's train_test_split(np.arange(7), test_size=0.2, random_state=42)
 [ "$("$bin" split --n 7 --test-size 0.2 --seed 42)" = '{"train":[5,2,4,3,6],"test":[0,1]}' ] || fail "split n=7"
 printf 'b\na\nb\na\nb\na\n' > "$work/labels.txt"

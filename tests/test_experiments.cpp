@@ -144,7 +144,7 @@ TEST_CASE("fault_filtered is skipped with a note when no filename matches") {
   CHECK(note.find("fault-filtered") != std::string::npos);
 }
 
-TEST_CASE("--quick seed table end to end: every cell, deterministic, resumable, reports") {
+TEST_CASE("quick seed table end to end: every cell, deterministic, resumable, reports") {
   const fs::path base = fs::temp_directory_path() / ("gtzan_test_experiments_" + std::to_string(::getpid()));
   fs::remove_all(base);
   const auto cfg = load_config(kSource / "experiments" / "seed_table.toml", true);
