@@ -4,5 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 export PATH="$PATH:/usr/local/cuda/bin"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DGTZAN_CUDA="${GTZAN_CUDA:-AUTO}" >/dev/null
+# GTZAN_CUDA_ARCHS picks the GPU architectures (default: Ampere and Hopper, "80;90").
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DGTZAN_CUDA="${GTZAN_CUDA:-AUTO}" \
+      -DCMAKE_CUDA_ARCHITECTURES="${GTZAN_CUDA_ARCHS:-80;90}" >/dev/null
 cmake --build build -j "$(nproc)"
