@@ -1,5 +1,7 @@
 #include "experiments/data.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -66,7 +68,7 @@ DataSource DataSource::from_audio(const fs::path& audio_dir, const fs::path& cac
   s.cfg_ = cfg;
   s.threads_ = threads;
   s.description_ = "audio " + audio_dir.string() + " (" + cfg.data.feature_set + ", tracks " +
-                   std::to_string(cfg.data.track_seconds) + " s)";
+                   fmt::format("{:g}", cfg.data.track_seconds) + " s)";
   fs::create_directories(cache_dir);
   return s;
 }
