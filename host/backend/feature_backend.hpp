@@ -40,9 +40,10 @@ std::unique_ptr<FeatureBackend> make_cpu_backend(int threads);
 // Picks the backend for `device` and `set`. Auto: CUDA when it is built, a GPU is present and
 // the CUDA graph computes every array of the set; the CPU otherwise (`note` says why).
 // Explicit cuda throws std::runtime_error with the reason when that is not possible.
+// gpu_batch: clips per GPU launch (bounds GPU memory; halved and retried on out-of-memory).
 std::unique_ptr<FeatureBackend> make_backend(Device device, int threads,
                                              const features::FeatureSet* set = nullptr,
-                                             std::string* note = nullptr);
+                                             std::string* note = nullptr, int gpu_batch = 64);
 
 // ---- implemented in cuda/ when built with CUDA, else by host/backend/cuda_unavailable.cpp ----
 // True when a usable GPU is present; otherwise `why` says why not (not built, no driver, ...).

@@ -43,7 +43,7 @@ std::string utc_now() {
 Action add_bench(CLI::App& app) {
   struct Opts {
     std::string device = "cpu", set = "core", json;
-    int clips = 20, threads = 1, repeats = 1;
+    int clips = 20, threads = 1, repeats = 1, batch = 64;
     double seconds = 30.0;
   };
   auto o = std::make_shared<Opts>();
@@ -66,6 +66,7 @@ Action add_bench(CLI::App& app) {
   sub->add_option("--clips", o->clips, "Number of clips")->check(CLI::Range(1, 100000))->capture_default_str();
   sub->add_option("--seconds", o->seconds, "Clip length in seconds")->capture_default_str();
   sub->add_option("--threads", o->threads, "Worker threads (0 = all cores)")->capture_default_str();
+  sub->add_option("--batch", o->batch, "Clips per GPU launch")->check(CLI::Range(1, 100000))->capture_default_str();
   sub->add_option("--repeats", o->repeats, "Timed repetitions (best is reported)")->capture_default_str();
   sub->add_option("--json", o->json, "Write the results as JSON here");
   return [o, train_sub, train_action] {
@@ -74,7 +75,7 @@ Action add_bench(CLI::App& app) {
     std::vector<std::vector<float>> owned;
     for (int i = 0; i < o->clips; ++i) owned.push_back(synth::synth_track(i % 10, i / 10, o->seconds, 42));
     std::vector<std::span<const float>> clips(owned.begin(), owned.end());
-    auto be = backend::make_backend(backend::parse_device(o->device), o->threads, &set);
+    auto be = backend::make_backend(backend::parse_device(o->device), o->threads, &set, nullptr, o->batch);
     const int threads = o->threads > 0 ? o->threads : backend::default_threads();
     auto time_rows = [&](backend::FeatureBackend& b, const std::vector<std::span<const float>>& cs) {
       b.compute_rows(set, {cs.front()});  // warm-up: plans, filter banks, page faults
@@ -102,7 +103,7 @@ Action add_bench(CLI::App& app) {
         nodes[f] = seconds_since(t0) * 1e3;
       }
     } else {
-      const std::size_t batch = std::min<std::size_t>(clips.size(), 64);
+      const std::size_t batch = std::min<std::size_t>(clips.size(), static_cast<std::size_t>(o->batch));
       double compute_ms = 0;
       for (const auto& [name, ms] : backend::gpu_profile(set.frames(), {clips.begin(), clips.begin() + batch})) {
         nodes[name] = ms;
@@ -127,7 +128,7 @@ Action add_bench(CLI::App& app) {
         {"benchmark", "features"}, {"date", utc_now()}, {"device", be->name()},
         {"cpu", cpu_model()}, {"gpu", backend::cuda_device_name()}, {"set", set.name},
         {"columns", set.columns.size()}, {"clips", o->clips}, {"clip_seconds", o->seconds},
-        {"threads", threads}, {"seconds_total", best}, {"seconds_per_clip", best / o->clips},
+        {"threads", threads}, {"gpu_batch", o->batch}, {"seconds_total", best}, {"seconds_per_clip", best / o->clips},
         {"clips_per_second", o->clips / best}, {"node_ms", nodes}};
     if (!gpu.is_null()) j["gpu_figures"] = gpu;
     std::printf("%s\n", j.dump(2).c_str());

@@ -37,6 +37,9 @@ Action add_features(CLI::App& app) {
                   "Pad/trim each file to S seconds before segmenting (0 = as loaded)")->capture_default_str();
   sub->add_option("--device", o->device, "cpu | cuda | auto")->capture_default_str();
   sub->add_option("--threads", o->job.threads, "Worker threads (default: all cores)");
+  sub->add_option("--batch", o->job.batch,
+                  "Clips per GPU launch (bounds GPU memory; halved and retried when the GPU "
+                  "runs out of memory)")->check(CLI::Range(1, 100000))->capture_default_str();
   sub->add_flag("--strict", o->job.strict, "Exit with status 1 when any file failed");
   sub->add_flag("--quiet", o->job.quiet, "No progress line");
   return [o] {

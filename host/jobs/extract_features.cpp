@@ -110,7 +110,7 @@ ExtractSummary extract_features(const ExtractOptions& o) {
   const auto entries = audio::scan_dataset(o.input);
 
   std::string note;
-  auto be = backend::make_backend(o.device, o.threads, &set, &note);
+  auto be = backend::make_backend(o.device, o.threads, &set, &note, o.batch);
   if (!note.empty()) std::fprintf(stderr, "features: %s\n", note.c_str());
   const int threads = o.threads > 0 ? o.threads : backend::default_threads();
 
@@ -136,7 +136,7 @@ ExtractSummary extract_features(const ExtractOptions& o) {
   Progress progress("features", todo.size());
   // The GPU takes bigger chunks (its batches); the CPU a few files per thread.
   const std::size_t chunk = be->name() == "cuda"
-                                ? 64
+                                ? static_cast<std::size_t>(std::max(1, o.batch))
                                 : std::max<std::size_t>(8, 2 * static_cast<std::size_t>(threads));
   struct Decoded {
     std::vector<std::vector<std::vector<float>>> clips;  // per file: its tracks or segments

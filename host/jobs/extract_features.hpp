@@ -21,6 +21,7 @@ struct ExtractOptions {
   double length_seconds = 30.0;    // pad/trim every file to this length first (0 = as loaded)
   backend::Device device = backend::Device::Cpu;
   int threads = 0;                 // 0 = all cores
+  int batch = 64;                  // clips per GPU launch (--device cuda)
   bool strict = false;             // exit status 1 when any file failed
   bool quiet = false;              // no progress line
 };
