@@ -1,21 +1,18 @@
 #pragma once
-// The engine's own deterministic random numbers (no std:: distributions, whose output differs
-// between standard libraries): xoshiro256** for streams (initialisers, shuffling) and a
-// counter-based hash for dropout masks, so every backend draws the same mask for (seed, index).
+// The engine's random numbers: the project's xoshiro256** (core/rng.hpp) for streams
+// (initialisers, shuffling) and a counter-based hash for dropout masks, so every backend draws
+// the same mask for (seed, index).
 #include <array>
 #include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "core/rng.hpp"
+
 namespace gtzan::engine {
 
-inline std::uint64_t splitmix64(std::uint64_t& x) {
-  std::uint64_t z = (x += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
+using gtzan::splitmix64;
 
 // Counter-based uniform in [0, 1) with 24 random bits (exact in float): hash of (seed, index).
 inline double hash_uniform(std::uint64_t seed, std::uint64_t index) {
@@ -24,25 +21,10 @@ inline double hash_uniform(std::uint64_t seed, std::uint64_t index) {
   return static_cast<double>(z >> 40) * (1.0 / 16777216.0);
 }
 
-class Rng {
+class Rng : public Xoshiro256 {
  public:
-  explicit Rng(std::uint64_t seed = 0) { reseed(seed); }
-  void reseed(std::uint64_t seed) {
-    std::uint64_t x = seed;
-    for (auto& w : s_) w = splitmix64(x);
-  }
-  std::uint64_t next() {
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
+  explicit Rng(std::uint64_t seed = 0) : Xoshiro256(seed) {}
+  using Xoshiro256::uniform;
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
   // Unbiased integer in [0, n) (Lemire-free rejection, simple and exact).
   std::uint64_t below(std::uint64_t n) {
@@ -71,10 +53,6 @@ class Rng {
   }
   std::string state_string() const;
   void set_state_string(const std::string& s);  // throws std::invalid_argument on bad input
-
- private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::array<std::uint64_t, 4> s_{};
 };
 
 }  // namespace gtzan::engine

@@ -10,6 +10,8 @@
 // share distorted guitars, blues and jazz share swing and 7th chords.
 #include "synth/synth.hpp"
 
+#include "core/rng.hpp"
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -34,30 +36,12 @@ constexpr double kPi = 3.14159265358979323846;
 constexpr int kTable = 2048;  // wavetable length (power of two)
 
 // ---------------------------------------------------------------- random numbers
-uint64_t splitmix64(uint64_t& x) {
-  uint64_t z = (x += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
+using gtzan::splitmix64;
 
-class Rng {
+// The project's xoshiro256** with the helpers the instruments use.
+class Rng : public Xoshiro256 {
  public:
-  explicit Rng(uint64_t seed) {
-    for (auto& v : s_) v = splitmix64(seed);
-  }
-  uint64_t next() {
-    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
+  explicit Rng(uint64_t seed) : Xoshiro256(seed) {}
   double range(double a, double b) { return a + (b - a) * uniform(); }
   int irange(int lo, int hi) {  // inclusive
     return lo + static_cast<int>(uniform() * (hi - lo + 1));
@@ -69,10 +53,6 @@ class Rng {
   const T& pick(const std::vector<T>& v) {
     return v[static_cast<std::size_t>(irange(0, static_cast<int>(v.size()) - 1))];
   }
-
- private:
-  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  uint64_t s_[4];
 };
 
 uint64_t track_seed(uint64_t seed, int genre, int index) {
