@@ -1,8 +1,7 @@
 #pragma once
 // Test-only helpers for tests/test_learners.cpp and tests/test_ensembles.cpp: Kaggle's
-// features_30_sec.csv (filename,length,57 features,label; CRLF or LF), the study split as
-// recorded by tests/make_golden_learners.py, and a train-fitted standard scaler. The real
-// table reader, splitter and scalers live in host/ml (another module); these stay minimal.
+// features_30_sec.csv read by host/ml, the study split as recorded by
+// tests/make_golden_learners.py, and host/ml's StandardScaler fitted on the training rows.
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -17,6 +16,8 @@
 
 #include "fixtures.hpp"
 #include "ml/classifier.hpp"
+#include "ml/feature_table.hpp"
+#include "ml/preprocess.hpp"
 
 namespace gtzan::test {
 
@@ -26,31 +27,14 @@ struct KaggleTable {
   std::vector<std::string> classes;  // sorted
 };
 
+// Kaggle's 30-s table through host/ml's reader (57 features; filename and length dropped).
 inline KaggleTable read_kaggle_30s() {
-  const auto path = shared_dir() / "data" / "gtzan" / "features_30_sec.csv";
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("Kaggle table not found: " + path.string());
-  std::string line;
-  std::getline(in, line);  // header
-  std::vector<std::string> names;
+  const auto table = ml::read_feature_table(shared_dir() / "data" / "gtzan" / "features_30_sec.csv");
   KaggleTable t;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    std::vector<std::string> cells;
-    std::stringstream ss(line);
-    for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
-    if (cells.size() != 60) throw std::runtime_error("Kaggle row with " + std::to_string(cells.size()) + " cells");
-    std::vector<double> row;
-    for (std::size_t j = 2; j + 1 < cells.size(); ++j) row.push_back(std::stod(cells[j]));
-    t.X.push_back(std::move(row));
-    names.push_back(cells.back());
-  }
-  t.classes = names;
-  std::sort(t.classes.begin(), t.classes.end());
-  t.classes.erase(std::unique(t.classes.begin(), t.classes.end()), t.classes.end());
-  for (const auto& s : names)
-    t.y.push_back(static_cast<int>(std::lower_bound(t.classes.begin(), t.classes.end(), s) - t.classes.begin()));
+  for (std::size_t r = 0; r < table.rows(); ++r)
+    t.X.emplace_back(table.X.row(r), table.X.row(r) + table.X.cols);
+  t.y = table.labels;
+  t.classes = table.classes;
   return t;
 }
 
@@ -79,18 +63,21 @@ inline StudySplit study_split_30s() {
   s.K = static_cast<int>(t.classes.size());
   for (std::size_t i : g["train_idx"].get<std::vector<std::size_t>>()) s.Xtr.push_back(t.X[i]), s.ytr.push_back(t.y[i]);
   for (std::size_t i : g["test_idx"].get<std::vector<std::size_t>>()) s.Xte.push_back(t.X[i]), s.yte.push_back(t.y[i]);
-  const std::size_t d = s.Xtr[0].size();
-  const double n = static_cast<double>(s.Xtr.size());
-  for (std::size_t j = 0; j < d; ++j) {
-    double mean = 0, var = 0;
-    for (const auto& r : s.Xtr) mean += r[j];
-    mean /= n;
-    for (const auto& r : s.Xtr) var += (r[j] - mean) * (r[j] - mean);
-    double sd = std::sqrt(var / n);
-    if (sd == 0) sd = 1;
-    for (auto* M : {&s.Xtr, &s.Xte})
-      for (auto& r : *M) r[j] = (r[j] - mean) / sd;
-  }
+  // host/ml's StandardScaler, fitted on the training rows.
+  auto to_table = [](const ml::Rows& rows) {
+    ml::Table t(rows.size(), rows[0].size());
+    for (std::size_t r = 0; r < rows.size(); ++r) std::copy(rows[r].begin(), rows[r].end(), t.row(r));
+    return t;
+  };
+  auto to_rows = [](const ml::Table& t) {
+    ml::Rows rows;
+    for (std::size_t r = 0; r < t.rows; ++r) rows.emplace_back(t.row(r), t.row(r) + t.cols);
+    return rows;
+  };
+  ml::StandardScaler scaler;
+  scaler.fit(to_table(s.Xtr));
+  s.Xtr = to_rows(scaler.transform(to_table(s.Xtr)));
+  s.Xte = to_rows(scaler.transform(to_table(s.Xte)));
   return s;
 }
 
