@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-$PWD/gpu_check_out}
 mkdir -p "$OUT"
-build=${GTZAN_BUILD:-build-cuda}
+build=${GTZAN_BUILD:-build}
 clips=${GTZAN_BENCH_CLIPS:-1000}
 log() { echo "[gpu_check $(date +%T)] $*" | tee -a "$OUT/log.txt"; }
 export PATH="$PATH:/usr/local/cuda/bin"
@@ -26,7 +26,7 @@ fi
 
 log "GPU tests"
 status=0
-for t in "$build"/tests/test_gpu_*; do
+for t in "$build"/tests/test_gpu_* "$build"/tests/test_engine_gpu; do
   [ -x "$t" ] || continue
   name=$(basename "$t")
   timeout 240 "$t" -r junit -o "$OUT/$name.xml" > "$OUT/$name.txt" 2>&1
@@ -36,6 +36,9 @@ for t in "$build"/tests/test_gpu_*; do
 done
 
 log "benchmarks ($clips clips of 30 s)"
+timeout 120 "$build/gtzan" bench train --model experiments/models/seed_cnn1d.toml --inputs 63 \
+   --samples 4096 --device cuda --json "$OUT/bench_train_cuda_seed_cnn1d.json" > "$OUT/bench_train.txt" 2>&1
+log "bench train cnn1d exit $?"
 for set in spectral core seed309; do
   timeout 240 "$build/gtzan" bench features --device cuda --set "$set" --clips "$clips" --threads 0 \
      --json "$OUT/bench_cuda_$set.json" > "$OUT/bench_cuda_$set.txt" 2>&1
