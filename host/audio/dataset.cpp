@@ -15,30 +15,31 @@ bool is_hidden(const fs::path& p) {
   return !name.empty() && name[0] == '.';
 }
 
-// Audio files directly inside `dir` (not recursive), skipping hidden files (e.g. macOS "._x.wav").
-std::vector<fs::path> audio_files_in(const fs::path& dir) {
+// Non-hidden entries directly inside `dir` (not recursive) that `keep` accepts; hidden ones
+// (e.g. macOS "._x.wav") are skipped.
+template <typename Keep>
+std::vector<fs::path> entries_in(const fs::path& dir, Keep keep) {
   std::vector<fs::path> out;
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
   if (ec) throw InputError(dir, "cannot list folder: " + ec.message());
-  for (const auto& e : it) {
-    std::error_code ec2;
-    if (!e.is_regular_file(ec2) || is_hidden(e.path())) continue;
-    if (has_audio_extension(e.path())) out.push_back(e.path());
-  }
+  for (const auto& e : it)
+    if (!is_hidden(e.path()) && keep(e)) out.push_back(e.path());
   return out;
 }
 
+std::vector<fs::path> audio_files_in(const fs::path& dir) {
+  return entries_in(dir, [](const fs::directory_entry& e) {
+    std::error_code ec;
+    return e.is_regular_file(ec) && has_audio_extension(e.path());
+  });
+}
+
 std::vector<fs::path> subfolders_of(const fs::path& dir) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  fs::directory_iterator it(dir, ec);
-  if (ec) throw InputError(dir, "cannot list folder: " + ec.message());
-  for (const auto& e : it) {
-    std::error_code ec2;
-    if (e.is_directory(ec2) && !is_hidden(e.path())) out.push_back(e.path());
-  }
-  return out;
+  return entries_in(dir, [](const fs::directory_entry& e) {
+    std::error_code ec;
+    return e.is_directory(ec);
+  });
 }
 
 }  // namespace
