@@ -44,5 +44,15 @@ for set in spectral core seed309; do
      --json "$OUT/bench_cuda_$set.json" > "$OUT/bench_cuda_$set.txt" 2>&1
   log "bench $set exit $? $(grep -o '"clips_per_second": [0-9.]*' "$OUT/bench_cuda_$set.json" 2>/dev/null)"
 done
+# The issue's second goal: seed309 track rows and 3-s segment rows of every clip in one pass.
+timeout 240 "$build/gtzan" bench features --device cuda --set seed309 --clips "$clips" --segments 10 \
+   --threads 0 --json "$OUT/bench_cuda_seed309_with_segments.json" > "$OUT/bench_cuda_seed309_with_segments.txt" 2>&1
+log "bench seed309+segments exit $? $(grep -o '"clips_per_second": [0-9.]*' "$OUT/bench_cuda_seed309_with_segments.json" 2>/dev/null)"
+# Streams side by side: one batch at a time vs two and four in flight (core set).
+for streams in 1 4; do
+  timeout 120 "$build/gtzan" bench features --device cuda --set core --clips "$clips" --streams "$streams" \
+     --threads 0 --json "$OUT/bench_cuda_core_streams$streams.json" > "$OUT/bench_cuda_core_streams$streams.txt" 2>&1
+  log "bench core streams $streams exit $? $(grep -o '"clips_per_second": [0-9.]*' "$OUT/bench_cuda_core_streams$streams.json" 2>/dev/null)"
+done
 log "done (tests status $status)"
 exit $status
