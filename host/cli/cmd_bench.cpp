@@ -11,6 +11,7 @@
 #include "audio/audio_io.hpp"
 #include "backend/feature_backend.hpp"
 #include "backend/gpu_ops.hpp"
+#include "backend/parallel.hpp"
 #include "cli/commands.hpp"
 #include "core/atomic_file.hpp"
 #include "features/clip_graph.hpp"
@@ -78,8 +79,10 @@ Action add_bench(CLI::App& app) {
   return [o, train_sub, train_action] {
     if (train_sub->parsed()) return train_action();
     const auto& set = features::find_feature_set(o->set);
-    std::vector<std::vector<float>> owned;
-    for (int i = 0; i < o->clips; ++i) owned.push_back(synth::synth_track(i % 10, i / 10, o->seconds, 42));
+    std::vector<std::vector<float>> owned(static_cast<std::size_t>(o->clips));
+    backend::parallel_for(owned.size(), backend::default_threads(), [&](std::size_t i) {
+      owned[i] = synth::synth_track(static_cast<int>(i % 10), static_cast<int>(i / 10), o->seconds, 42);
+    });
     // Each clip, then (with --segments) its segments as views into it: one pass, both tables.
     const std::size_t per_clip = 1 + static_cast<std::size_t>(o->segments);
     std::vector<std::span<const float>> clips;
