@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one prepared GPU check (run by the `device` tool on a GPU machine, < 8 minutes on one
 # H200): build with CUDA unless a carried build works, run the GPU tests, run the feature
-# benchmarks (GPU and CPU in the same run), and write everything as JSON/text under $OUT.
+# benchmarks (GPU and CPU in the same run), the training benchmarks (seed_cnn1d; seed_lstm with
+# cuDNN's LSTM and with the step kernels), and write everything as JSON/text under $OUT.
 #   OUT=/tmp/out bash bench/gpu_check.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +40,13 @@ log "benchmarks ($clips clips of 30 s)"
 timeout 120 "$build/gtzan" bench train --model experiments/models/seed_cnn1d.toml --inputs 63 \
    --samples 4096 --device cuda --json "$OUT/bench_train_cuda_seed_cnn1d.json" > "$OUT/bench_train.txt" 2>&1
 log "bench train cnn1d exit $?"
+# seed_lstm both ways: cuDNN's whole-sequence RNN and the step kernels (GTZAN_LSTM, cuda/engine/README.md).
+for lstm in cudnn steps; do
+  GTZAN_LSTM=$lstm timeout 150 "$build/gtzan" bench train --model experiments/models/seed_lstm.toml \
+     --steps 1300 --channels 13 --samples 256 --device cuda \
+     --json "$OUT/bench_train_cuda_seed_lstm_$lstm.json" > "$OUT/bench_train_lstm_$lstm.txt" 2>&1
+  log "bench train seed_lstm ($lstm) exit $? $(grep -o '"samples_per_second": [0-9.]*' "$OUT/bench_train_cuda_seed_lstm_$lstm.json" 2>/dev/null)"
+done
 for set in spectral core seed309; do
   timeout 240 "$build/gtzan" bench features --device cuda --set "$set" --clips "$clips" --threads 0 \
      --json "$OUT/bench_cuda_$set.json" > "$OUT/bench_cuda_$set.txt" 2>&1
