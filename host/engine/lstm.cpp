@@ -36,7 +36,8 @@ std::vector<int> LSTM<T>::build(Backend<T>& be, const std::vector<int>& in, Rng&
 
 // Fills lengths_ with each row's valid steps when the whole-sequence path applies: a backend
 // that has one, and a mask (if any) that is a non-empty prefix in every row. A row without any
-// valid step goes to the step loop too: cuDNN does not take zero-length sequences.
+// valid step goes to the step loop too: zero-length sequences were rejected by older cuDNN RNN
+// calls (ONNX Runtime works around it), and such rows do not occur with real features.
 template <class T>
 bool LSTM<T>::prefix_lengths(const Tensor<T>& x, Context<T>& ctx) {
   if (!sequence_) return false;
