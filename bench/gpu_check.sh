@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one prepared GPU check (run by the `device` tool on a GPU machine, < 8 minutes on one
-# H200): the GPU tests, the training benchmark and the feature benchmarks (GPU and CPU in the
-# same run). The GPU machine cannot install our Debian packages, so the build comes from here:
+# H200): the GPU tests, the training benchmarks (seed_cnn1d, seed_dense; seed_lstm with cuDNN's
+# LSTM and with the step kernels) and the feature benchmarks (GPU and CPU in the same run). The GPU machine cannot install our Debian packages, so the build comes from here:
 #   here:  bash bench/make_gpu_bundle.sh            # -> .gpu_bundle.tar.xz (about 13 MB)
 #   there: run(command="OUT=$OUT bash bench/gpu_check.sh", carry=[".gpu_bundle.tar.xz"])
 # Without a bundle it tries to build with CUDA (works only where the packages are installed).
@@ -95,7 +95,11 @@ bench() {  # bench NAME ARGS...: one `gtzan bench` run, its JSON in $work/bench_
 log "benchmarks ($clips clips of 30 s)"
 bench train_cuda_seed_cnn1d train --model experiments/models/seed_cnn1d.toml --inputs 63 --samples 4096 --device cuda
 bench train_cuda_seed_dense train --model experiments/models/seed_dense.toml --inputs 63 --samples 4096 --device cuda
-bench train_cuda_seed_lstm train --model experiments/models/seed_lstm.toml --samples 512 --device cuda
+# seed_lstm both ways: cuDNN's whole-sequence RNN and the step kernels (GTZAN_LSTM, cuda/engine/README.md).
+for lstm in cudnn steps; do
+  GTZAN_LSTM=$lstm bench "train_cuda_seed_lstm_$lstm" train --model experiments/models/seed_lstm.toml \
+    --steps 1300 --channels 13 --samples 256 --device cuda
+done
 for set in spectral core seed309; do
   bench "cuda_$set" features --device cuda --set "$set" --clips "$clips" --threads 0
 done
