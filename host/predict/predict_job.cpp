@@ -59,7 +59,8 @@ void predict_table(Predictor& predictor, const PredictOptions& o, PredictReport&
     const auto& rows = rows_of[track];
     for (std::size_t k = 0; k < rows.size(); ++k)
       std::copy_n(probs.row(rows[k]), probs.cols, grouped.row(next + k));
-    r.files.push_back(average(table.filenames[rows.front()], table.genres[rows.front()], grouped, next, rows.size()));
+    // One line per track: its id (our tables: the file name; Kaggle's: blues.00000).
+    r.files.push_back(average(track, table.genres[rows.front()], grouped, next, rows.size()));
     next += rows.size();
   }
 }
