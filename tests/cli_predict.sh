@@ -4,7 +4,7 @@
 #  - predict on the audio folder: probabilities sum to 1, accuracy above a threshold, a corrupt
 #    and an empty file are named in the summary and skipped (exit 0; 1 with --strict);
 #  - predict from audio equals predict from the training table's rows (same columns, scaler,
-#    PCA), and on the table's test rows it reproduces train's own test_accuracy exactly;
+#    PCA), and on the test rows it reproduces train's own test_accuracy and test_loss;
 #  - a segment model's file probability is the mean of its segments' probabilities;
 #  - the LSTM (MFCC sequences from audio) trains and predicts; wrong input kinds and missing
 #    model folders / records are clear errors (exit 2).
@@ -62,12 +62,23 @@ awk -F, 'FNR == 1 { next }
   "$work/p30.csv" "$work/q30.csv" || fail "predict from audio differs from predict on the training table"
 # train's test rows: scikit-learn's split of the 30 rows (seed 42, test 0.2), in table order.
 test_rows=$("$bin" split --n 30 --test-size 0.2 --seed 42 | sed 's/.*"test":\[\([0-9,]*\)\].*/\1/')
-ours=$(awk -F, -v rows="$test_rows" 'BEGIN { n = split(rows, t, ","); for (i = 1; i <= n; ++i) test[t[i] + 2] = 1 }
-         FNR in test { m++; if ($2 == $4) k++ } END { printf "%.6f", k / m }' "$work/q30.csv")
-theirs=$(sed -n 's/.*"test_accuracy": \([0-9.e-]*\).*/\1/p' "$work/run30/result.json")
-awk -v a="$ours" -v b="$theirs" 'BEGIN { d = a - b; exit !(d < 1e-6 && d > -1e-6) }' \
-  || fail "predict's accuracy on the test rows $ours differs from train's test_accuracy $theirs"
-echo "track model: test rows through predict $ours, train's test_accuracy $theirs"
+# Predictions of those rows (CSV lines in the same order) must score train's test_accuracy and
+# test_loss (the mean of -log p[label], a continuous check of every probability).
+check_test_accuracy() {  # predictions.csv run_dir what
+  local ours theirs ours_loss theirs_loss
+  read -r ours ours_loss < <(awk -F, -v rows="$test_rows" '
+    BEGIN { n = split(rows, t, ","); for (i = 1; i <= n; ++i) test[t[i] + 2] = 1 }
+    FNR == 1 { for (i = 5; i <= NF; ++i) col[$i] = i; next }
+    FNR in test { m++; if ($2 == $4) k++; loss -= log($(col[$2])) }
+    END { printf "%.6f %.6f\n", k / m, loss / m }' "$1")
+  theirs=$(sed -n 's/.*"test_accuracy": \([0-9.e-]*\).*/\1/p' "$2/result.json")
+  theirs_loss=$(sed -n 's/.*"test_loss": \([0-9.e-]*\).*/\1/p' "$2/result.json")
+  awk -v a="$ours" -v b="$theirs" -v c="$ours_loss" -v d="$theirs_loss" \
+    'BEGIN { x = a - b; y = c - d; exit !(x < 1e-6 && x > -1e-6 && y < 1e-4 && y > -1e-4) }' \
+    || fail "$3: predict on the test rows gives accuracy $ours, loss $ours_loss; train's were $theirs, $theirs_loss"
+  echo "$3: test rows through predict: accuracy $ours loss $ours_loss; train's result.json: $theirs $theirs_loss"
+}
+check_test_accuracy "$work/q30.csv" "$work/run30" "track model"
 
 # A segment model (3 pieces per 3-s file): a file's probabilities are the mean of its pieces'.
 "$bin" features --input "$work/ds" --set spectral --length 3 --segments 3 --out "$work/t3.csv" --quiet --threads 2 2>/dev/null
@@ -110,6 +121,8 @@ grep -q '"frames": 130' "$work/lstm/preprocessing.json" || fail "LSTM frames not
 grep -q "30 of 32 files predicted" "$work/pl.log" || fail "LSTM summary: $(cat "$work/pl.log")"
 awk -F, 'NR > 1 { s = 0; for (i = 5; i <= NF; ++i) s += $i; if (s < 1 - 1e-5 || s > 1 + 1e-5) bad = 1 } END { exit bad }' \
   "$work/pl.csv" || fail "LSTM probabilities do not sum to 1"
+"$bin" predict --model "$work/lstm" --input "$work/ds" --threads 2 --quiet --csv "$work/pl_ds.csv" > /dev/null 2>&1
+check_test_accuracy "$work/pl_ds.csv" "$work/lstm" "LSTM"
 status_of "$bin" predict --model "$work/lstm" --features "$work/t30.csv" 2> "$work/err.txt"
 [ "$return_status" -eq 2 ] && grep -q "takes MFCC-13 sequences" "$work/err.txt" || fail "LSTM with --features: $(cat "$work/err.txt")"
 echo "cli_predict: all checks passed"
