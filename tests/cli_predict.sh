@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `gtzan train` + `gtzan predict` end to end on a small synthetic dataset (3-s clips):
 #  - train writes what predict needs (preprocessing.json, model.toml) beside the weights;
-#  - predict on the audio folder: probabilities sum to 1, accuracy above a threshold, a corrupt
-#    and an empty file are named in the summary and skipped (exit 0; 1 with --strict);
+#  - predict on the audio folder: probabilities sum to 1, accuracy above a threshold, a corrupt,
+#    an empty and a missing file are named in the summary and skipped (exit 0; 1 with --strict);
 #  - predict from audio equals predict from the training table's rows (same columns, scaler,
 #    PCA), and on the test rows it reproduces train's own test_accuracy and test_loss;
 #  - a segment model's file probability is the mean of its segments' probabilities;
@@ -32,10 +32,11 @@ cmp -s "$src/tests/models/tiny_dense.toml" "$work/run30/model.toml" || fail "mod
 cp -r "$work/ds" "$work/in"
 echo "not audio" > "$work/in/genres_original/jazz/jazz.00054.wav"
 : > "$work/in/genres_original/rock/rock.00099.wav"
-"$bin" predict --model "$work/run30" --input "$work/in" --threads 2 --quiet \
+"$bin" predict --model "$work/run30" --input "$work/in" "$work/missing.wav" --threads 2 --quiet \
   --json "$work/p30.json" --csv "$work/p30.csv" > "$work/p30.txt" 2> "$work/p30.log" \
-  || fail "predict exited non-zero with two bad files: $(cat "$work/p30.log")"
-grep -q "30 of 32 files predicted" "$work/p30.log" || fail "summary count: $(cat "$work/p30.log")"
+  || fail "predict exited non-zero with three bad files: $(cat "$work/p30.log")"
+grep -q "30 of 33 files predicted" "$work/p30.log" || fail "summary count: $(cat "$work/p30.log")"
+grep -q "missing.wav: " "$work/p30.log" || fail "missing input not named in the summary"
 grep -q "jazz.00054.wav: " "$work/p30.log" || fail "corrupt file not named in the summary"
 grep -q "rock.00099.wav: " "$work/p30.log" || fail "empty file not named in the summary"
 grep -q '"reason"' "$work/p30.json" || fail "JSON lacks the failures"

@@ -18,7 +18,7 @@ Action add_predict(CLI::App& app) {
   auto* sub = app.add_subcommand("predict", "Predict genres with a trained model");
   sub->footer(
       "Examples:\n"
-      "  gtzan predict --model runs/dense3 --input song.wav\n"
+      "  gtzan predict --model runs/dense3 --input song.wav other.flac\n"
       "  gtzan predict --model runs/dense3 --input ~/music --json predictions.json --csv predictions.csv\n"
       "  gtzan predict --model runs/lstm --input data/synth --device auto --threads 8\n"
       "  gtzan predict --model runs/cnn30 --features data/features_30s.csv     # rows already computed\n"
@@ -29,7 +29,8 @@ Action add_predict(CLI::App& app) {
       "Unreadable files are reported, skipped and summarised; exit status 0, 1 when no file could\n"
       "be predicted (or with --strict when any failed), 2 when the job cannot start.");
   sub->add_option("--model", o->job.model_dir, "Model folder (the --out of gtzan train)")->required();
-  auto* in = sub->add_option("--input", o->job.input, "Audio: a file, a folder of audio files or a GTZAN tree");
+  auto* in = sub->add_option("--input", o->job.inputs,
+                             "Audio: files, folders of audio files or GTZAN trees (one or more)");
   sub->add_option("--features", o->job.features, "A feature table (CSV) with the model's columns")->excludes(in);
   sub->add_option("--device", o->job.device, "cpu | cuda | auto")
       ->check(CLI::IsMember({"cpu", "cuda", "auto"}))->capture_default_str();
@@ -40,7 +41,7 @@ Action add_predict(CLI::App& app) {
   sub->add_flag("--strict", o->strict, "Exit with status 1 when any file failed");
   sub->add_flag("--quiet", o->job.quiet, "No progress line");
   return [o] {
-    if (o->job.input.empty() && o->job.features.empty())
+    if (o->job.inputs.empty() && o->job.features.empty())
       throw std::invalid_argument("predict: pass --input AUDIO or --features TABLE.csv");
     const auto r = predict::predict_files(o->job);
     std::fputs(predict::format_predictions(r).c_str(), stdout);

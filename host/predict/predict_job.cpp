@@ -67,8 +67,20 @@ void predict_table(Predictor& predictor, const PredictOptions& o, PredictReport&
 
 void predict_audio(Predictor& predictor, const PredictOptions& o, PredictReport& r) {
   if (const auto why = predictor.audio_unsupported_reason(); !why.empty()) throw std::invalid_argument(why);
-  const auto entries = audio::scan_dataset(o.input);
-  r.inputs = entries.size();
+  std::vector<audio::DatasetEntry> entries;
+  for (const auto& input : o.inputs) {
+    try {
+      if (input.extension() == ".csv")
+        throw InputError(input, "is a table, not audio: pass a feature table with --features");
+      const auto found = audio::scan_dataset(input);
+      entries.insert(entries.end(), found.begin(), found.end());
+    } catch (const InputError& e) {
+      if (!o.quiet) std::fprintf(stderr, "predict: skipping %s: %s\n", e.path().c_str(), e.reason().c_str());
+      r.failures.emplace_back(e.path().string(), e.reason());
+      ++r.inputs;
+    }
+  }
+  r.inputs += entries.size();
   const int threads = o.threads > 0 ? o.threads : backend::default_threads();
   const std::size_t chunk = std::max<std::size_t>(8, 2 * static_cast<std::size_t>(threads));
   Progress progress("predict", entries.size());
@@ -128,7 +140,7 @@ void predict_audio(Predictor& predictor, const PredictOptions& o, PredictReport&
 
 PredictReport predict_files(const PredictOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (o.input.empty() == o.features.empty())
+  if (o.inputs.empty() == o.features.empty())
     throw std::invalid_argument("predict: pass either --input (audio) or --features (a table), not both");
   Predictor predictor(o.model_dir, o.device, o.threads);
   const auto& pre = predictor.preprocessing();
@@ -140,12 +152,14 @@ PredictReport predict_files(const PredictOptions& o) {
   r.engine_backend = predictor.engine_backend_name();
   if (!o.features.empty()) {
     r.source = o.features.string();
+    r.from_table = true;
     r.feature_backend = "none (table)";
     predict_table(predictor, o, r);
   } else {
-    if (o.input.extension() == ".csv")
-      throw InputError(o.input, "is a table, not audio: pass a feature table with --features");
-    r.source = o.input.string();
+    for (const auto& input : o.inputs) {
+      if (!r.source.empty()) r.source += ' ';
+      r.source += input.string();
+    }
     r.feature_backend = predictor.feature_backend_name();
     predict_audio(predictor, o, r);
   }

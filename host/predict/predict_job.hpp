@@ -14,7 +14,9 @@ namespace gtzan::predict {
 
 struct PredictOptions {
   std::filesystem::path model_dir;
-  std::filesystem::path input;     // audio: a GTZAN tree, a folder of audio files or one file
+  // Audio: files, folders of audio files or GTZAN trees. One that is missing or holds no audio
+  // is reported and skipped like a bad file.
+  std::vector<std::filesystem::path> inputs;
   std::filesystem::path features;  // or a feature table (CSV) holding the model's columns
   std::string device = "cpu";      // cpu | cuda | auto
   int threads = 0;                 // 0 = all cores
@@ -31,7 +33,8 @@ struct FilePrediction {
 
 struct PredictReport {
   std::filesystem::path model_dir;
-  std::string model, source;  // source: the audio input or the table
+  std::string model, source;  // source: the audio inputs or the table
+  bool from_table = false;    // --features: files are the table's tracks
   std::vector<std::string> classes;
   int segments = 0;           // clips per file the model was trained on (0: whole files)
   std::vector<FilePrediction> files;

@@ -31,7 +31,7 @@ std::string format_predictions(const PredictReport& r) {
 std::string format_predict_summary(const PredictReport& r) {
   std::ostringstream os;
   os << fmt::format("predict: {} of {} {} predicted with {} ({}{}) [features: {}, network: {}, {:.1f} s]\n",
-                    r.files.size(), r.inputs, r.source.size() > 4 && r.source.ends_with(".csv") ? "tracks" : "files",
+                    r.files.size(), r.inputs, r.from_table ? "tracks" : "files",
                     r.model_dir.string(), r.model,
                     r.segments > 0 ? fmt::format(", mean of {} segments per file", r.segments) : std::string(),
                     r.feature_backend, r.engine_backend, r.seconds);
