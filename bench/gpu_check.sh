@@ -1,48 +1,113 @@
 #!/usr/bin/env bash
 # The one prepared GPU check (run by the `device` tool on a GPU machine, < 8 minutes on one
-# H200): build with CUDA unless a carried build works, run the GPU tests, run the feature
-# benchmarks (GPU and CPU in the same run), and write everything as JSON/text under $OUT.
-#   OUT=/tmp/out bash bench/gpu_check.sh
+# H200): the GPU tests, the training benchmarks (seed_cnn1d, seed_dense; seed_lstm with cuDNN's
+# LSTM and with the step kernels) and the feature benchmarks (GPU and CPU in the same run). The GPU machine cannot install our Debian packages, so the build comes from here:
+#   here:  bash bench/make_gpu_bundle.sh            # -> .gpu_bundle.tar.xz (about 13 MB)
+#   there: run(command="OUT=$OUT bash bench/gpu_check.sh", carry=[".gpu_bundle.tar.xz"])
+# Without a bundle it tries to build with CUDA (works only where the packages are installed).
+# Every step has a time limit, and steps are skipped once the budget (470 s) is near.
+# Results: $OUT/summary.json (every benchmark JSON and test verdict), $OUT/log.txt and
+# $OUT/gpu_check_files.tar.gz (all outputs): the tool brings back at most 8 files.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-$PWD/gpu_check_out}
 mkdir -p "$OUT"
+work=$(mktemp -d)
 build=${GTZAN_BUILD:-build}
 clips=${GTZAN_BENCH_CLIPS:-1000}
-log() { echo "[gpu_check $(date +%T)] $*" | tee -a "$OUT/log.txt"; }
+start=$(date +%s)
+budget=${GTZAN_CHECK_SECONDS:-470}
+log() { echo "[gpu_check $(date +%T) +$(($(date +%s) - start))s] $*" | tee -a "$work/log.txt"; }
+# step SECONDS CMD...: runs CMD with the smaller of its limit and what is left of the budget.
+step() {
+  local left=$((budget - ($(date +%s) - start))) t=$1
+  shift
+  [ "$left" -lt "$t" ] && t=$left
+  if [ "$t" -lt 10 ]; then log "skipped (time budget spent): $*"; return 124; fi
+  timeout "$t" "$@"
+}
+finish() {
+  python3 - "$work" > "$OUT/summary.json" <<'PY' 2>>"$work/log.txt"
+import glob, json, os, sys, re
+work = sys.argv[1]
+s = {"benchmarks": {}, "tests": {}}
+for f in sorted(glob.glob(os.path.join(work, "bench_*.json"))):
+    try:
+        s["benchmarks"][os.path.basename(f)[:-5]] = json.load(open(f))
+    except Exception as e:
+        s["benchmarks"][os.path.basename(f)[:-5]] = {"error": str(e)}
+for f in sorted(glob.glob(os.path.join(work, "test_*.txt"))):
+    text = open(f, errors="replace").read()
+    m = re.findall(r"(All tests passed.*|test cases:.*)", text)
+    s["tests"][os.path.basename(f)[:-4]] = m[-1] if m else text[-2000:]
+for name in ("nvidia_smi.csv", "version.txt"):
+    p = os.path.join(work, name)
+    if os.path.exists(p): s[name] = open(p).read()
+print(json.dumps(s, indent=1))
+PY
+  cp "$work/log.txt" "$OUT/log.txt"
+  tar -czf "$OUT/gpu_check_files.tar.gz" -C "$work" .
+}
+trap finish EXIT
 export PATH="$PATH:/usr/local/cuda/bin"
 
 nvidia-smi --query-gpu=name,memory.total,driver_version,pcie.link.gen.max,pcie.link.width.max \
-  --format=csv > "$OUT/nvidia_smi.csv" 2>&1 || log "nvidia-smi failed"
-log "GPU: $(tail -n +2 "$OUT/nvidia_smi.csv" | head -1)"
+  --format=csv > "$work/nvidia_smi.csv" 2>&1 || log "nvidia-smi failed"
+log "GPU: $(tail -n +2 "$work/nvidia_smi.csv" | head -1)"
 
-if ! "$build/gtzan" --version >/dev/null 2>&1; then
-  log "no working carried build in $build: configuring and building (CUDA arch 90)"
+tests_dir="$build/tests"
+if [ -f .gpu_bundle.tar.xz ]; then
+  tar -xJf .gpu_bundle.tar.xz -C /tmp
+  build=/tmp/gpu_bundle/bin
+  tests_dir=$build/tests
+  cuda_libs=$(ls -d /usr/local/cuda/lib64 /usr/local/cuda/lib /usr/local/cuda/targets/x86_64-linux/lib 2>/dev/null | tr '\n' ':')
+  py_libs=$(python3 -c 'import nvidia, os; r = list(nvidia.__path__)[0]; print(":".join(os.path.join(r, d, "lib") for d in sorted(os.listdir(r)) if os.path.isdir(os.path.join(r, d, "lib"))))' 2>/dev/null || true)
+  export LD_LIBRARY_PATH="/tmp/gpu_bundle/lib:${cuda_libs}${py_libs}:${LD_LIBRARY_PATH:-}"
+  export GTZAN_SHARED=/tmp/gpu_bundle/shared
+  log "using the carried bundle; LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
+  ldd "$build/gtzan" > "$work/ldd.txt" 2>&1
+elif ! "$build/gtzan" --version >/dev/null 2>&1; then
+  log "no bundle and no working build in $build: configuring and building (CUDA arch 90)"
   cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DGTZAN_CUDA=ON \
-        -DCMAKE_CUDA_ARCHITECTURES=90 > "$OUT/cmake.txt" 2>&1 || { log "cmake failed"; }
-  timeout 300 cmake --build "$build" -j "$(nproc)" > "$OUT/build.txt" 2>&1 || log "build failed (see build.txt)"
+        -DCMAKE_CUDA_ARCHITECTURES=90 > "$work/cmake.txt" 2>&1 || log "cmake failed"
+  step 300 cmake --build "$build" -j "$(nproc)" > "$work/build.txt" 2>&1 || log "build failed (see build.txt)"
 fi
-"$build/gtzan" --version > "$OUT/version.txt" 2>&1 || { log "gtzan does not run; stopping"; exit 1; }
+"$build/gtzan" --version > "$work/version.txt" 2>&1 || { log "gtzan does not run; stopping"; exit 1; }
 
 log "GPU tests"
 status=0
-for t in "$build"/tests/test_gpu_* "$build"/tests/test_engine_gpu; do
-  [ -x "$t" ] || continue
-  name=$(basename "$t")
-  timeout 240 "$t" -r junit -o "$OUT/$name.xml" > "$OUT/$name.txt" 2>&1
+for src in tests/test_gpu_*.cpp tests/test_engine_gpu.cpp; do
+  name=$(basename "$src" .cpp)
+  t="$tests_dir/$name"
+  [ -x "$t" ] || { log "$name: not built"; status=1; continue; }
+  step 150 "$t" --durations yes > "$work/$name.txt" 2>&1
   rc=$?
   log "$name exit $rc"
   [ $rc -eq 0 ] || status=1
 done
 
+bench() {  # bench NAME ARGS...: one `gtzan bench` run, its JSON in $work/bench_NAME.json
+  local name=$1
+  shift
+  step 120 "$build/gtzan" bench "$@" --json "$work/bench_$name.json" > "$work/bench_$name.txt" 2>&1
+  log "bench $name exit $? $(grep -o '"\(clips\|samples\)_per_second": [0-9.e+]*' "$work/bench_$name.json" 2>/dev/null | head -1)"
+}
 log "benchmarks ($clips clips of 30 s)"
-timeout 120 "$build/gtzan" bench train --model experiments/models/seed_cnn1d.toml --inputs 63 \
-   --samples 4096 --device cuda --json "$OUT/bench_train_cuda_seed_cnn1d.json" > "$OUT/bench_train.txt" 2>&1
-log "bench train cnn1d exit $?"
+bench train_cuda_seed_cnn1d train --model experiments/models/seed_cnn1d.toml --inputs 63 --samples 4096 --device cuda
+bench train_cuda_seed_dense train --model experiments/models/seed_dense.toml --inputs 63 --samples 4096 --device cuda
+# seed_lstm both ways: cuDNN's whole-sequence RNN and the step kernels (GTZAN_LSTM, cuda/engine/README.md).
+for lstm in cudnn steps; do
+  GTZAN_LSTM=$lstm bench "train_cuda_seed_lstm_$lstm" train --model experiments/models/seed_lstm.toml \
+    --steps 1300 --channels 13 --samples 256 --device cuda
+done
 for set in spectral core seed309; do
-  timeout 240 "$build/gtzan" bench features --device cuda --set "$set" --clips "$clips" --threads 0 \
-     --json "$OUT/bench_cuda_$set.json" > "$OUT/bench_cuda_$set.txt" 2>&1
-  log "bench $set exit $? $(grep -o '"clips_per_second": [0-9.]*' "$OUT/bench_cuda_$set.json" 2>/dev/null)"
+  bench "cuda_$set" features --device cuda --set "$set" --clips "$clips" --threads 0
+done
+# The issue's second goal: seed309 track rows and 3-s segment rows of every clip in one pass.
+bench cuda_seed309_with_segments features --device cuda --set seed309 --clips "$clips" --segments 10 --threads 0
+# Streams side by side: one batch at a time vs four in flight (the default, 2, ran above).
+for streams in 1 4; do
+  bench "cuda_core_streams$streams" features --device cuda --set core --clips "$clips" --streams "$streams" --threads 0
 done
 log "done (tests status $status)"
 exit $status

@@ -3,9 +3,11 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <map>
 #include <stdexcept>
+#include <thread>
 
 #include "backend/feature_backend.hpp"
 #include "backend/gpu_ops.hpp"
@@ -83,7 +85,9 @@ bool is_out_of_memory(const std::exception& e) {
 
 class CudaBackend final : public FeatureBackend {
  public:
-  explicit CudaBackend(int batch) : batch_(batch > 0 ? batch : 64) {}
+  CudaBackend(int batch, int streams) : batch_(batch > 0 ? batch : 64), streams_(std::max(1, streams)) {
+    for (int s = 0; s < streams_; ++s) staging_.push_back(std::make_unique<cuda::GrowablePinnedBuffer<float>>());
+  }
   std::string name() const override { return "cuda"; }
 
   std::vector<std::string> unsupported(const features::FeatureSet& set) const override {
@@ -102,19 +106,71 @@ class CudaBackend final : public FeatureBackend {
     return gpu_frames(feature, {y}).front();
   }
 
+  // Batches of batch_ clips, streams_ of them in flight: each on its own host thread, hence
+  // its own CUDA stream (cudaStreamPerThread), so one batch's upload and host-side steps
+  // (CQT resampling, tuning, tempo) overlap another's kernels. Every batch is computed the same
+  // way whichever thread runs it, so the rows do not depend on streams_.
   std::vector<RowResult> compute_rows(const features::FeatureSet& set,
                                       const std::vector<std::span<const float>>& clips) override {
     std::vector<RowResult> rows(clips.size());
-    std::size_t start = 0;
-    while (start < clips.size()) {
-      const std::size_t end = std::min(clips.size(), start + static_cast<std::size_t>(batch_));
+    const int batch = batch_.load();
+    std::vector<std::pair<std::size_t, std::size_t>> batches;
+    // root[c]: the clip whose memory clip c lies in (a track for its segments), else c itself.
+    std::vector<std::size_t> root(clips.size());
+    for (std::size_t c = 0; c < clips.size(); ++c) {
+      const std::size_t r = c > 0 ? root[c - 1] : 0;
+      const bool view = c > 0 && clips[c].data() >= clips[r].data() &&
+                        clips[c].data() + clips[c].size() <= clips[r].data() + clips[r].size();
+      root[c] = view ? r : c;
+    }
+    for (std::size_t start = 0, end = 0; start < clips.size(); start = end) {
+      end = std::min(clips.size(), start + static_cast<std::size_t>(batch));
+      // A track's segments stay in their track's batch: the graph uploads the track once.
+      while (end < clips.size() && root[end] != end && root[end] >= start) ++end;
+      batches.emplace_back(start, end);
+    }
+    std::vector<char> out_of_memory(batches.size(), 0);
+    // Worker `slot` takes the next batch until none is left, staging through its own pinned
+    // buffer (kept across calls).
+    std::atomic<std::size_t> next{0};
+    auto worker = [&](std::size_t slot) {
+      for (std::size_t b = next++; b < batches.size(); b = next++) {
+        const auto [begin, end] = batches[b];
+        try {
+          compute_batch(set, clips, begin, end, rows, *staging_[slot]);
+        } catch (const std::exception& e) {
+          if (is_out_of_memory(e)) out_of_memory[b] = 1;
+          else
+            for (std::size_t i = begin; i < end; ++i) rows[i].error = std::string("GPU: ") + e.what();
+        }
+      }
+    };
+    const std::size_t workers = std::min(batches.size(), static_cast<std::size_t>(streams_));
+    std::vector<std::thread> pool;
+    for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(worker, w);
+    worker(0);  // the calling thread is a worker too
+    for (auto& t : pool) t.join();
+    // Batches that ran out of memory (streams_ batches share the GPU) are redone one at a time,
+    // halving the batch until they fit; the smaller size sticks for later calls.
+    for (std::size_t b = 0; b < batches.size(); ++b)
+      if (out_of_memory[b]) compute_range_alone(set, clips, batches[b].first, batches[b].second, rows);
+    return rows;
+  }
+
+ private:
+  void compute_range_alone(const features::FeatureSet& set, const std::vector<std::span<const float>>& clips,
+                           std::size_t start, std::size_t stop, std::vector<RowResult>& rows) {
+    int batch = std::max(1, batch_.load() / 2);
+    std::fprintf(stderr, "features: GPU out of memory, retrying with --batch %d, one batch at a time\n", batch);
+    while (start < stop) {
+      const std::size_t end = std::min(stop, start + static_cast<std::size_t>(batch));
       try {
-        compute_batch(set, clips, start, end, rows);
+        compute_batch(set, clips, start, end, rows, *staging_[0]);
         start = end;
       } catch (const std::exception& e) {
-        if (is_out_of_memory(e) && batch_ > 1) {
-          batch_ /= 2;  // a smaller batch, retried; the new size sticks for later calls
-          std::fprintf(stderr, "features: GPU out of memory, retrying with --batch %d\n", batch_);
+        if (is_out_of_memory(e) && batch > 1) {
+          batch /= 2;
+          std::fprintf(stderr, "features: GPU out of memory, retrying with --batch %d\n", batch);
           cudaGetLastError();
           continue;
         }
@@ -122,17 +178,18 @@ class CudaBackend final : public FeatureBackend {
         start = end;
       }
     }
-    return rows;
+    batch_ = std::min(batch_.load(), batch);
   }
 
  private:
   void compute_batch(const features::FeatureSet& set,
                      const std::vector<std::span<const float>>& all, std::size_t begin,
-                     std::size_t end, std::vector<RowResult>& rows) {
+                     std::size_t end, std::vector<RowResult>& rows,
+                     cuda::GrowablePinnedBuffer<float>& staging) {
     const std::vector<std::span<const float>> clips(all.begin() + begin, all.begin() + end);
     for (const auto& c : clips)
       if (c.empty()) throw std::invalid_argument("empty clip (0 samples)");
-    cuda::GpuGraph graph(clips);
+    cuda::GpuGraph graph(clips, nullptr, &staging);
     const int n = static_cast<int>(clips.size());
     // Statistics per frame array: per-row [clip][row] and whole-matrix [clip], float64.
     struct Stats { std::vector<double> row_mean, row_var, whole_mean, whole_var; int rows = 0; };
@@ -188,13 +245,15 @@ class CudaBackend final : public FeatureBackend {
     }
   }
 
-  int batch_;
+  std::atomic<int> batch_;
+  int streams_;
+  std::vector<std::unique_ptr<cuda::GrowablePinnedBuffer<float>>> staging_;  // one per stream
 };
 
 }  // namespace
 
-std::unique_ptr<FeatureBackend> make_cuda_feature_backend(int batch_clips) {
-  return std::make_unique<CudaBackend>(batch_clips);
+std::unique_ptr<FeatureBackend> make_cuda_feature_backend(int batch_clips, int streams) {
+  return std::make_unique<CudaBackend>(batch_clips, streams);
 }
 
 }  // namespace gtzan::backend

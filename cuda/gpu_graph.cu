@@ -5,6 +5,7 @@
 
 #include "cuda_check.hpp"
 #include "frame_window.cuh"
+#include "gather_clips.cuh"
 #include "power_spectrum.cuh"
 
 namespace gtzan::cuda {
@@ -97,8 +98,35 @@ const std::vector<double>& GpuGraph::scalar(const std::string& name) {
   return scalars_.emplace(name, std::move(v)).first->second;
 }
 
-GpuGraph::GpuGraph(const std::vector<std::span<const float>>& clips, cudaStream_t stream)
-    : n_clips_(clips.size()), stream_(stream), host_clips_(clips) {
+namespace {
+
+// For each clip, the earlier clip whose memory contains it (-1: none) and where it starts in
+// it. A track and its segments passed as views into the track's samples share one upload.
+std::vector<std::pair<int, long>> find_parents(const std::vector<std::span<const float>>& clips) {
+  std::vector<std::pair<int, long>> parent(clips.size(), {-1, 0});
+  int last_root = -1;
+  for (std::size_t c = 0; c < clips.size(); ++c) {
+    auto inside = [&](int p) {
+      const float* b = clips[p].data();
+      return clips[c].data() >= b && clips[c].data() + clips[c].size() <= b + clips[p].size();
+    };
+    // The usual order is a track followed by its own segments: try the last root first.
+    int found = (last_root >= 0 && inside(last_root)) ? last_root : -1;
+    for (int p = 0; found < 0 && p < static_cast<int>(c); ++p)
+      if (parent[p].first < 0 && inside(p)) found = p;
+    if (found >= 0) parent[c] = {found, static_cast<long>(clips[c].data() - clips[found].data())};
+    else last_root = static_cast<int>(c);
+  }
+  return parent;
+}
+
+}  // namespace
+
+GpuGraph::GpuGraph(const std::vector<std::span<const float>>& clips, cudaStream_t stream,
+                   GrowablePinnedBuffer<float>* staging)
+    : n_clips_(clips.size()), stream_(stream ? stream : cudaStreamPerThread), host_clips_(clips) {
+  GrowablePinnedBuffer<float> own_staging;  // one graph only: freed at the end of the upload
+  if (!staging) staging = &own_staging;
   if (clips.empty()) throw std::invalid_argument("GpuGraph: no clips");
   std::vector<long> counts;
   for (const auto& c : clips) {
@@ -107,13 +135,39 @@ GpuGraph::GpuGraph(const std::vector<std::span<const float>>& clips, cudaStream_
   }
   signal_.rows = 1;
   signal_.layout = ColumnLayout::make(counts);
-  // Staged through pinned memory: one asynchronous full-speed copy of the whole batch.
-  PinnedBuffer<float> host(static_cast<std::size_t>(signal_.layout->total_cols));
-  for (std::size_t c = 0; c < clips.size(); ++c)
-    std::copy(clips[c].begin(), clips[c].end(), host.data() + signal_.layout->offsets[c]);
-  signal_.data = DeviceBuffer<float>(host.size());
-  signal_.data.upload_async(host.data(), host.size(), stream_);
-  GTZAN_CUDA_CHECK(cudaStreamSynchronize(stream_));  // before `host` is freed
+  signal_.data = DeviceBuffer<float>(static_cast<std::size_t>(signal_.layout->total_cols));
+  const auto parent = find_parents(clips);
+  const bool any_view = std::any_of(parent.begin(), parent.end(), [](const auto& p) { return p.first >= 0; });
+  if (!any_view) {
+    // Staged through pinned memory: one asynchronous full-speed copy of the whole batch.
+    float* host = staging->reserve(signal_.data.size());
+    for (std::size_t c = 0; c < clips.size(); ++c)
+      std::copy(clips[c].begin(), clips[c].end(), host + signal_.layout->offsets[c]);
+    signal_.data.upload_async(host, signal_.data.size(), stream_);
+  } else {
+    // Only the clips that are not views cross PCIe (packed); the views are cut out of them on
+    // the device, so a track with its ten segments costs one copy of the track.
+    std::vector<long> packed_offset(clips.size()), src(clips.size());
+    long packed = 0;
+    for (std::size_t c = 0; c < clips.size(); ++c)
+      if (parent[c].first < 0) { packed_offset[c] = packed; packed += counts[c]; }
+    for (std::size_t c = 0; c < clips.size(); ++c)
+      src[c] = parent[c].first < 0 ? packed_offset[c] : packed_offset[parent[c].first] + parent[c].second;
+    float* host = staging->reserve(static_cast<std::size_t>(packed));
+    for (std::size_t c = 0; c < clips.size(); ++c)
+      if (parent[c].first < 0) std::copy(clips[c].begin(), clips[c].end(), host + packed_offset[c]);
+    DeviceBuffer<float> d_packed(static_cast<std::size_t>(packed));
+    d_packed.upload_async(host, d_packed.size(), stream_);
+    DeviceBuffer<long> d_src(clips.size());
+    d_src.upload(src.data(), src.size());
+    kernels::launch_gather_clips(d_packed.data(), d_src.data(), signal_.layout->d_offsets.data(),
+                                 signal_.layout->d_counts.data(), static_cast<int>(clips.size()),
+                                 *std::max_element(counts.begin(), counts.end()), signal_.data.data(), stream_);
+    GTZAN_CUDA_CHECK(cudaGetLastError());
+    GTZAN_CUDA_CHECK(cudaStreamSynchronize(stream_));  // before d_packed is freed
+  }
+  // Before the staging buffer is reused (or freed).
+  GTZAN_CUDA_CHECK(cudaStreamSynchronize(stream_));
   frames_ = frame_layout(*signal_.layout, 2048, 512);
 }
 

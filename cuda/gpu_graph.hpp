@@ -59,9 +59,15 @@ void register_rhythm_scalars(std::map<std::string, ScalarFn>& r);  // cuda/nodes
 class GpuGraph {
  public:
   // Uploads the clips (each non-empty) once; nothing is computed until a node is asked for.
+  // A clip that is a view into an earlier clip of the batch (a track's segments inside the
+  // track) is not copied again: it is cut out of that clip on the device.
   // The clips must outlive the graph: host-side steps (libsoxr resampling for the CQT, the
-  // tuning estimate) read them there.
-  GpuGraph(const std::vector<std::span<const float>>& clips, cudaStream_t stream = nullptr);
+  // tuning estimate) read them there. stream nullptr: the calling thread's own stream
+  // (cudaStreamPerThread), so graphs on different host threads overlap.
+  // staging: pinned host memory for the upload, kept by the caller across batches (nullptr: a
+  // temporary one).
+  GpuGraph(const std::vector<std::span<const float>>& clips, cudaStream_t stream = nullptr,
+           GrowablePinnedBuffer<float>* staging = nullptr);
   ~GpuGraph();
   GpuGraph(const GpuGraph&) = delete;
   GpuGraph& operator=(const GpuGraph&) = delete;

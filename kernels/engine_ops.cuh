@@ -59,6 +59,38 @@ void launch_engine_lstm_step_forward(int batch, int units, float* gates, const f
 void launch_engine_lstm_step_backward(int batch, int units, const float* gates, const float* c_prev,
                                       const float* c, const float* mask, const float* dh, float* dc,
                                       float* dgates, float* dh_prev, cudaStream_t s);
+
+// ---- cuDNN's LSTM (cuda/engine/cudnn_lstm.cpp) ----
+// Where cuDNN's RNN weight space keeps each block of a one-layer LSTM, in floats from its start
+// (from cudnnGetRNNWeightParams): matrix[0..3] the input matrices of gates i, f, g, o, each
+// (units x in) row-major; matrix[4..7] the recurrent ones (units x units); bias[0..3] the input
+// biases (units each; CUDNN_RNN_SINGLE_INP_BIAS has no recurrent ones).
+struct LstmWeightLayout {
+  std::size_t matrix[8];
+  std::size_t bias[4];
+};
+// Keras kernel (in, 4u), recurrent (u, 4u), bias (4u), gates i f c o -> cuDNN's weight space:
+// gate g's block is the transpose of the Keras column block g.
+void launch_engine_lstm_pack_weights(int in, int units, const float* kernel, const float* recurrent,
+                                     const float* bias, const LstmWeightLayout& layout,
+                                     float* weight_space, cudaStream_t s);
+// The inverse, for the gradients cuDNN accumulates in its weight-space layout.
+void launch_engine_lstm_unpack_weights(int in, int units, const float* weight_space,
+                                       const LstmWeightLayout& layout, float* kernel,
+                                       float* recurrent, float* bias, cudaStream_t s);
+// Right-padded sequences (batch, steps, width); lengths (device, one per row, >= 1).
+// y(b, t) = valid(b, min(t, len_b - 1)): padded steps repeat the last valid one (Keras's masked
+// LSTM output).
+void launch_engine_repeat_last_valid(int batch, int steps, int width, const int* lengths,
+                                     const float* valid, float* y, cudaStream_t s);
+// Its backward: d_valid(b, t) = dy(b, t) before len_b - 1, the sum of dy over steps len_b - 1 ..
+// steps - 1 at len_b - 1 (added from the last step down, the step loop's order), 0 after.
+void launch_engine_fold_padded_gradient(int batch, int steps, int width, const int* lengths,
+                                        const float* dy, float* d_valid, cudaStream_t s);
+// x(b, t, :) = 0 for t >= len_b.
+void launch_engine_zero_padded_steps(int batch, int steps, int width, const int* lengths, float* x,
+                                     cudaStream_t s);
+
 void launch_engine_softmax_xent(int rows, int classes, const float* logits, const float* labels,
                                 float* dlogits, float* loss, float* correct, cudaStream_t s);
 void launch_engine_softmax(int rows, int classes, const float* logits, float* probs, cudaStream_t s);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End to end through the `gtzan` CLI on a small synthetic dataset: a corrupt file is named in
 # the summary and skipped (exit 0; 1 with --strict), every good file gets its rows, segment
-# mode gives N rows per file, an interrupted job resumes from its checkpoint, .npy output.
+# mode gives N rows per file, --track-out gives both tables in one pass, an interrupted job resumes from its checkpoint, .npy output.
 set -euo pipefail
 bin=${GTZAN_BIN:?GTZAN_BIN must point at the gtzan binary}
 work=${1:-$(mktemp -d)}
@@ -38,6 +38,19 @@ set -e
 rows=$(($(wc -l < "$work/seg.csv") - 1))
 [ "$rows" -eq 60 ] || fail "expected 60 segment rows, got $rows"
 grep -q "^blues.00000.wav,blues,2," "$work/seg.csv" || fail "segment index missing"
+
+# Track and segment rows from one pass (--track-out): the same two tables as two separate runs,
+# byte for byte; the bad file is skipped in both tables.
+"$bin" features --input "$work/ds" --set spectral --length 3 --out "$work/track.csv" --quiet 2>/dev/null
+"$bin" features --input "$work/ds" --set spectral --length 3 --segments 3 --out "$work/seg_both.csv" \
+  --track-out "$work/track_both.csv" --quiet 2> "$work/both_log.txt"
+cmp -s "$work/seg.csv" "$work/seg_both.csv" || fail "--track-out: segment table differs from a segments-only run"
+cmp -s "$work/track.csv" "$work/track_both.csv" || fail "--track-out: track table differs from a track-only run"
+grep -q "20 track rows -> .*track_both.csv" "$work/both_log.txt" || fail "--track-out summary: $(cat "$work/both_log.txt")"
+set +e
+"$bin" features --input "$work/ds" --set spectral --out "$work/x.csv" --track-out "$work/y.csv" 2> "$work/err.txt"; status=$?
+set -e
+[ "$status" -eq 2 ] && grep -q "track-out needs --segments" "$work/err.txt" || fail "--track-out without segments not rejected"
 
 # Resume: pretend a run stopped after the first 5 files; the rerun computes the rest only
 # and writes the same table.

@@ -15,18 +15,11 @@
 #include "backend/gpu_ops.hpp"
 #include "features/clip_graph.hpp"
 #include "fixtures.hpp"
+#include "gpu_skip.hpp"
 
 using namespace gtzan;
 
 namespace {
-
-void require_gpu() {
-  std::string why;
-  if (!backend::cuda_device_available(why)) {
-    std::fprintf(stderr, "SKIP: %s\n", why.c_str());
-    std::exit(77);
-  }
-}
 
 // |gpu - cpu| max over a clip, as a fraction of the CPU array's peak.
 double tolerance(const std::string& feature) {

@@ -3,17 +3,20 @@
 // cuBLAS gemm per direction (as the CPU backend, which handles the asymmetric "same" padding of
 // an even kernel for free), everything else in small kernels (kernels/engine_*.cu) that repeat
 // the CPU backend's arithmetic. One stream (the legacy default stream), so host<->device copies
-// order themselves after the kernels without explicit synchronisation.
+// order themselves after the kernels without explicit synchronisation. LSTM layers get cuDNN's
+// whole-sequence RNN (cudnn_lstm.cpp) unless the step kernels were asked for.
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
 #include <stdexcept>
 #include <string>
 
 #include "backend/feature_backend.hpp"
 #include "cuda_check.hpp"
+#include "cudnn_lstm.hpp"
 #include "device_buffer.hpp"
 #include "engine/gpu_engine.hpp"
 #include "engine_ops.cuh"
@@ -40,7 +43,7 @@ T* grow(DeviceBuffer<T>& b, std::size_t n) {
 
 class CudaEngineBackend final : public Backend<float> {
  public:
-  CudaEngineBackend() {
+  explicit CudaEngineBackend(bool cudnn_lstm) : cudnn_lstm_(cudnn_lstm) {
     GTZAN_CUBLAS_CHECK(cublasCreate(&blas_));
     GTZAN_CUBLAS_CHECK(cublasSetStream(blas_, stream_));
     // Plain FP32: the default math mode never rounds sgemm inputs to TF32.
@@ -218,6 +221,11 @@ class CudaEngineBackend final : public Backend<float> {
                                         stream_);
     check();
   }
+  std::unique_ptr<LstmSequence<float>> make_lstm_sequence(int in, int units) override {
+    if (!cudnn_lstm_) return nullptr;
+    if (!cudnn_) cudnn_ = make_cudnn_handle(stream_);
+    return make_cudnn_lstm(cudnn_, stream_, in, units);
+  }
 
   // ---- loss ----
   void softmax_xent(int rows, int classes, const float* logits, const float* labels, float* dlogits,
@@ -243,16 +251,26 @@ class CudaEngineBackend final : public Backend<float> {
 
   cudaStream_t stream_ = nullptr;  // the legacy default stream
   cublasHandle_t blas_ = nullptr;
+  bool cudnn_lstm_;
+  CudnnHandle cudnn_;  // created by the first LSTM layer that asks
   DeviceBuffer<float> col_, dcol_;
   DeviceBuffer<double> bn_work_, sum_;
 };
 
 }  // namespace
 
-std::unique_ptr<Backend<float>> make_cuda_engine_backend() {
+std::unique_ptr<Backend<float>> make_cuda_engine_backend(const std::string& lstm_path) {
+  std::string path = lstm_path;
+  if (path.empty()) {
+    const char* env = std::getenv("GTZAN_LSTM");
+    path = env && *env ? env : "cudnn";
+  }
+  if (path != "cudnn" && path != "steps")
+    throw std::invalid_argument("training on cuda: the LSTM path (GTZAN_LSTM) must be cudnn or steps, got '" +
+                                path + "'");
   std::string why;
   if (!backend::cuda_device_available(why)) throw std::runtime_error("training on cuda: " + why);
-  return std::make_unique<CudaEngineBackend>();
+  return std::make_unique<CudaEngineBackend>(path == "cudnn");
 }
 
 }  // namespace gtzan::engine

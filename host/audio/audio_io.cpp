@@ -157,23 +157,39 @@ std::vector<float> fix_length(std::span<const float> y, std::size_t n) {
   return out;
 }
 
-std::vector<std::vector<float>> array_split(std::span<const float> y, std::size_t n) {
-  std::vector<std::vector<float>> parts;
-  const std::size_t base = y.size() / n, extra = y.size() % n;
+std::vector<std::span<const float>> array_split_views(std::span<const float> y, std::size_t n) {
+  std::vector<std::span<const float>> parts;
+  const std::size_t base = n ? y.size() / n : 0, extra = n ? y.size() % n : 0;
   std::size_t pos = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t len = base + (i < extra ? 1 : 0);
-    parts.emplace_back(y.begin() + pos, y.begin() + pos + len);
+    parts.push_back(y.subspan(pos, len));
     pos += len;
   }
   return parts;
 }
 
-std::vector<std::vector<float>> fixed_segments(std::span<const float> y, std::size_t length) {
-  std::vector<std::vector<float>> parts;
+std::vector<std::span<const float>> fixed_segment_views(std::span<const float> y, std::size_t length) {
+  std::vector<std::span<const float>> parts;
   for (std::size_t pos = 0; length > 0 && pos + length <= y.size(); pos += length)
-    parts.emplace_back(y.begin() + pos, y.begin() + pos + length);
+    parts.push_back(y.subspan(pos, length));
   return parts;
+}
+
+namespace {
+std::vector<std::vector<float>> copies(const std::vector<std::span<const float>>& views) {
+  std::vector<std::vector<float>> parts;
+  for (const auto& v : views) parts.emplace_back(v.begin(), v.end());
+  return parts;
+}
+}  // namespace
+
+std::vector<std::vector<float>> array_split(std::span<const float> y, std::size_t n) {
+  return copies(array_split_views(y, n));
+}
+
+std::vector<std::vector<float>> fixed_segments(std::span<const float> y, std::size_t length) {
+  return copies(fixed_segment_views(y, length));
 }
 
 }  // namespace gtzan::audio

@@ -33,4 +33,9 @@ std::vector<std::vector<float>> array_split(std::span<const float> y, std::size_
 // Consecutive pieces of exactly `length` samples; a shorter tail is dropped.
 std::vector<std::vector<float>> fixed_segments(std::span<const float> y, std::size_t length);
 
+// The same pieces as views into y (no copies): a track and its segments can then go to a
+// feature backend together, and the CUDA backend uploads the track's samples once.
+std::vector<std::span<const float>> array_split_views(std::span<const float> y, std::size_t n);
+std::vector<std::span<const float>> fixed_segment_views(std::span<const float> y, std::size_t length);
+
 }  // namespace gtzan::audio

@@ -62,7 +62,7 @@ std::unique_ptr<FeatureBackend> make_cpu_backend(int threads) {
 
 std::unique_ptr<FeatureBackend> make_backend(Device device, int threads,
                                              const features::FeatureSet* set, std::string* note,
-                                             int gpu_batch) {
+                                             int gpu_batch, int gpu_streams) {
   if (device == Device::Cpu) return make_cpu_backend(threads);
   std::string why;
   auto missing = [&](const FeatureBackend& be) {
@@ -73,7 +73,7 @@ std::unique_ptr<FeatureBackend> make_backend(Device device, int threads,
   };
   if (device == Device::Cuda) {
     if (!cuda_device_available(why)) throw std::runtime_error("--device cuda: " + why);
-    auto be = make_cuda_feature_backend(gpu_batch);
+    auto be = make_cuda_feature_backend(gpu_batch, gpu_streams);
     if (const auto m = missing(*be); !m.empty())
       throw std::runtime_error("--device cuda: the CUDA graph does not compute " + m +
                                " yet; use --device cpu or auto");
@@ -82,7 +82,7 @@ std::unique_ptr<FeatureBackend> make_backend(Device device, int threads,
   // Auto: the GPU when it can do the work, the CPU otherwise (and say why).
   if (cuda_device_available(why)) {
     try {
-      auto be = make_cuda_feature_backend(gpu_batch);
+      auto be = make_cuda_feature_backend(gpu_batch, gpu_streams);
       const auto m = missing(*be);
       if (m.empty()) return be;
       why = "the CUDA graph does not compute " + m + " yet";

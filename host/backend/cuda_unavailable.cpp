@@ -12,7 +12,7 @@ bool cuda_device_available(std::string& why) {
 
 std::string cuda_device_name() { return {}; }
 
-std::unique_ptr<FeatureBackend> make_cuda_feature_backend(int) {
+std::unique_ptr<FeatureBackend> make_cuda_feature_backend(int, int) {
   throw std::runtime_error("this build has no CUDA backend; rebuild with -DGTZAN_CUDA=ON");
 }
 

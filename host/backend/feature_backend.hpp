@@ -41,18 +41,23 @@ std::unique_ptr<FeatureBackend> make_cpu_backend(int threads);
 // the CUDA graph computes every array of the set; the CPU otherwise (`note` says why).
 // Explicit cuda throws std::runtime_error with the reason when that is not possible.
 // gpu_batch: clips per GPU launch (bounds GPU memory; halved and retried on out-of-memory).
+// gpu_streams: batches in flight at once, each on its own host thread and CUDA stream, so one
+// batch's host->device copy and host-side steps overlap another's kernels (GPU memory use is
+// about gpu_streams x gpu_batch clips' worth).
 std::unique_ptr<FeatureBackend> make_backend(Device device, int threads,
                                              const features::FeatureSet* set = nullptr,
-                                             std::string* note = nullptr, int gpu_batch = 64);
+                                             std::string* note = nullptr, int gpu_batch = 64,
+                                             int gpu_streams = 2);
 
 // ---- implemented in cuda/ when built with CUDA, else by host/backend/cuda_unavailable.cpp ----
 // True when a usable GPU is present; otherwise `why` says why not (not built, no driver, ...).
 bool cuda_device_available(std::string& why);
 // Name and memory of GPU 0, e.g. "NVIDIA H200 (139 GiB)"; empty when none.
 std::string cuda_device_name();
-// The CUDA feature backend (clips per GPU batch; halved and retried when the GPU runs out of
-// memory); throws std::runtime_error naming what is missing.
-std::unique_ptr<FeatureBackend> make_cuda_feature_backend(int batch_clips = 64);
+// The CUDA feature backend (clips per GPU batch, halved and retried when the GPU runs out of
+// memory; batches in flight on their own streams); throws std::runtime_error naming what is
+// missing.
+std::unique_ptr<FeatureBackend> make_cuda_feature_backend(int batch_clips = 64, int streams = 2);
 
 // Default worker count: all cores.
 int default_threads();

@@ -11,7 +11,7 @@ namespace gtzan::cli {
 Action add_features(CLI::App& app) {
   struct Opts {
     jobs::ExtractOptions job;
-    std::string input, out, device = "cpu";
+    std::string input, out, track_out, device = "cpu";
     bool list = false;
   };
   auto o = std::make_shared<Opts>();
@@ -20,6 +20,8 @@ Action add_features(CLI::App& app) {
       "Examples:\n"
       "  gtzan features --input data/synth --set core --out core_30s.csv\n"
       "  gtzan features --input data/synth --set core --segments 10 --out core_3s.csv\n"
+      "  gtzan features --input data/synth --set seed309 --segments 10 --out seg_3s.csv \\\n"
+      "                 --track-out track_30s.csv     # both tables from one pass over the audio\n"
       "  gtzan features --input ~/gtzan/Data --set core --segment-seconds 3 --out seg.csv --threads 8\n"
       "  gtzan features --input blues.00000.wav --set core --out one.csv\n"
       "  gtzan features --list-sets\n"
@@ -33,6 +35,9 @@ Action add_features(CLI::App& app) {
   auto* seg = sub->add_option("--segments", o->job.segments, "Split each track into N pieces (numpy.array_split)");
   sub->add_option("--segment-seconds", o->job.segment_seconds,
                   "Split into fixed pieces of S seconds (a shorter tail is dropped)")->excludes(seg);
+  sub->add_option("--track-out", o->track_out,
+                  "With --segments/--segment-seconds: also write the track rows here, computed in "
+                  "the same pass (one decode, one upload per track)");
   sub->add_option("--length", o->job.length_seconds,
                   "Pad/trim each file to S seconds before segmenting (0 = as loaded)")->capture_default_str();
   sub->add_option("--device", o->device, "cpu | cuda | auto")->capture_default_str();
@@ -40,6 +45,10 @@ Action add_features(CLI::App& app) {
   sub->add_option("--batch", o->job.batch,
                   "Clips per GPU launch (bounds GPU memory; halved and retried when the GPU "
                   "runs out of memory)")->check(CLI::Range(1, 100000))->capture_default_str();
+  sub->add_option("--streams", o->job.streams,
+                  "GPU batches in flight at once, each on its own CUDA stream and host thread "
+                  "(copies and host steps of one overlap the kernels of another)")
+      ->check(CLI::Range(1, 16))->capture_default_str();
   sub->add_flag("--strict", o->job.strict, "Exit with status 1 when any file failed");
   sub->add_flag("--quiet", o->job.quiet, "No progress line");
   return [o] {
@@ -57,6 +66,7 @@ Action add_features(CLI::App& app) {
       throw std::invalid_argument("features: --input and --out are required (or --list-sets)");
     o->job.input = o->input;
     o->job.out = o->out;
+    o->job.track_out = o->track_out;
     o->job.device = backend::parse_device(o->device);
     const auto summary = jobs::extract_features(o->job);
     std::fputs(jobs::format_summary(summary, o->job.out).c_str(), stderr);

@@ -18,6 +18,29 @@ struct Conv1dShape {
   int batch, length, cin, cout, kernel, pad_left;  // stride 1, "same": out length == length
 };
 
+// A whole-sequence LSTM layer computation (cuDNN's RNN on the GPU): one library call per pass
+// instead of a gemm and a kernel per time step. Optional: a backend without one returns null
+// from make_lstm_sequence and the LSTM layer runs its step loop. One object per layer: it keeps
+// the state a training forward leaves for backward.
+template <class T>
+class LstmSequence {
+ public:
+  virtual ~LstmSequence() = default;
+  // x(batch, steps, in), batch-major. lengths (host, one per row, 1..steps): row b's valid steps
+  // form a prefix; steps from lengths[b] on are padding and not read. Weights in Keras layout:
+  // kernel (in, 4u), recurrent (u, 4u), bias (4u), gates i, f, c, o; zero initial state.
+  // y: with return_sequences (batch, steps, u), padded steps repeating the row's last valid
+  // output (Keras); otherwise (batch, u), the output at the row's last valid step.
+  // training keeps what backward needs; x must stay unchanged until then.
+  virtual void forward(int batch, int steps, const std::vector<int>& lengths, bool return_sequences,
+                       bool training, const T* x, const T* kernel, const T* recurrent, const T* bias,
+                       T* y) = 0;
+  // Backward of the last training forward (weights unchanged since). dy is shaped like y.
+  // dx(batch, steps, in), zero on padded steps, may be null; dkernel, drecurrent, dbias are
+  // overwritten.
+  virtual void backward(const T* dy, T* dx, T* dkernel, T* drecurrent, T* dbias) = 0;
+};
+
 template <class T>
 class Backend {
  public:
@@ -92,6 +115,13 @@ class Backend {
   virtual void lstm_step_backward(int batch, int units, const T* gates, const T* c_prev,
                                   const T* c, const T* mask, const T* dh, T* dc, T* dgates,
                                   T* dh_prev) = 0;
+  // A whole-sequence LSTM for `in` features and `units` units, or null when this backend has
+  // none (the CPU: its step loop is the reference). Each LSTM layer asks for its own.
+  virtual std::unique_ptr<LstmSequence<T>> make_lstm_sequence(int in, int units) {
+    (void)in;
+    (void)units;
+    return nullptr;
+  }
 
   // ---- loss ----
   // Softmax + sparse categorical cross-entropy per row (stable). labels hold class indices as T.

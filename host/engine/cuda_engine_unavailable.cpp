@@ -5,7 +5,7 @@
 
 namespace gtzan::engine {
 
-std::unique_ptr<Backend<float>> make_cuda_engine_backend() {
+std::unique_ptr<Backend<float>> make_cuda_engine_backend(const std::string&) {
   throw std::runtime_error("training on cuda: this build has no CUDA backend; rebuild with -DGTZAN_CUDA=ON");
 }
 

@@ -166,12 +166,20 @@ class LSTM final : public Layer<T> {
   const Tensor<T>& backward(const Tensor<T>& dy, Context<T>& ctx) override;
   std::vector<Param<T>*> params() override { return {&w_, &u_, &b_}; }
   bool keeps_mask() const override { return s_.return_sequences; }
+  // Whether the last forward ran the backend's whole-sequence LSTM (else the step loop).
+  bool ran_whole_sequence() const { return whole_sequence_; }
 
  private:
+  bool prefix_lengths(const Tensor<T>& x, Context<T>& ctx);
   LayerSpec s_;
-  int steps_ = 0, in_ = 0;
+  int steps_ = 0, in_ = 0, batch_ = 0;
   Param<T> w_, u_, b_;
   bool masked_ = false;
+  // The backend's whole-sequence LSTM (null on the CPU), used when every row's mask is a prefix.
+  std::unique_ptr<LstmSequence<T>> sequence_;
+  bool whole_sequence_ = false;
+  std::vector<int> lengths_;
+  std::vector<T> mask_host_;
   // Time-major work buffers: xt (T,B,D), gates (T,B,4u), c/h (T+1,B,u) with step 0 = zeros.
   Tensor<T> xt_, mt_, gates_, c_, h_, y_;
   Tensor<T> dgates_, dh_, dc_, dht_, dxt_, dx_, tmp_;

@@ -29,8 +29,33 @@ std::vector<int> LSTM<T>::build(Backend<T>& be, const std::vector<int>& in, Rng&
   w_.grad = be.zeros({in_, 4 * u});
   u_.grad = be.zeros({u, 4 * u});
   b_.grad = be.zeros({4 * u});
+  sequence_ = be.make_lstm_sequence(in_, u);
   if (s_.return_sequences) return {steps_, u};
   return {u};
+}
+
+// Fills lengths_ with each row's valid steps when the whole-sequence path applies: a backend
+// that has one, and a mask (if any) that is a non-empty prefix in every row. A row without any
+// valid step goes to the step loop too: zero-length sequences were rejected by older cuDNN RNN
+// calls (ONNX Runtime works around it), and such rows do not occur with real features.
+template <class T>
+bool LSTM<T>::prefix_lengths(const Tensor<T>& x, Context<T>& ctx) {
+  if (!sequence_) return false;
+  const int B = x.dim(0), S = steps_;
+  lengths_.assign(B, S);
+  if (!ctx.mask) return true;
+  mask_host_.resize(static_cast<std::size_t>(B) * S);
+  ctx.be.download(ctx.mask->data(), mask_host_.data(), mask_host_.size());
+  for (int b = 0; b < B; ++b) {
+    const T* m = mask_host_.data() + static_cast<std::size_t>(b) * S;
+    int len = 0;
+    while (len < S && m[len] != T(0)) ++len;
+    for (int t = len; t < S; ++t)
+      if (m[t] != T(0)) return false;  // a masked step inside the sequence
+    if (len == 0) return false;
+    lengths_[b] = len;
+  }
+  return true;
 }
 
 template <class T>
@@ -38,6 +63,17 @@ const Tensor<T>& LSTM<T>::forward(const Tensor<T>& x, Context<T>& ctx) {
   auto& be = ctx.be;
   const int B = x.dim(0), S = steps_, u = s_.units, g4 = 4 * u;
   const std::size_t bu = static_cast<std::size_t>(B) * u, bg = bu * 4;
+  batch_ = B;
+  whole_sequence_ = prefix_lengths(x, ctx);
+  if (whole_sequence_) {
+    if (s_.return_sequences)
+      be.ensure(y_, {B, S, u});
+    else
+      be.ensure(y_, {B, u});
+    sequence_->forward(B, S, lengths_, s_.return_sequences, ctx.training, x.data(), w_.value.data(),
+                       u_.value.data(), b_.value.data(), y_.data());
+    return y_;
+  }
   be.ensure(xt_, {S, B, in_});
   be.swap01(x.data(), xt_.data(), B, S, in_);
   masked_ = ctx.mask != nullptr;
@@ -73,8 +109,19 @@ const Tensor<T>& LSTM<T>::forward(const Tensor<T>& x, Context<T>& ctx) {
 template <class T>
 const Tensor<T>& LSTM<T>::backward(const Tensor<T>& dy, Context<T>& ctx) {
   auto& be = ctx.be;
-  const int B = xt_.dim(1), S = steps_, u = s_.units, g4 = 4 * u;
+  const int B = batch_, S = steps_, u = s_.units, g4 = 4 * u;
   const std::size_t bu = static_cast<std::size_t>(B) * u, bg = bu * 4;
+  if (whole_sequence_) {
+    T* dx = nullptr;
+    if (this->need_input_grad) {
+      be.ensure(dx_, {B, S, in_});
+      dx = dx_.data();
+    } else {
+      dx_.shape.clear();
+    }
+    sequence_->backward(dy.data(), dx, w_.grad.data(), u_.grad.data(), b_.grad.data());
+    return dx_;
+  }
   if (s_.return_sequences) {
     be.ensure(tmp_, {S, B, u});
     be.swap01(dy.data(), tmp_.data(), B, S, u);

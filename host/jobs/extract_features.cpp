@@ -27,19 +27,35 @@ std::string format_value(double v) {
   return fmt::format("{}", v);  // shortest representation that reads back exactly
 }
 
-std::vector<std::vector<float>> make_clips(std::vector<float> y, const ExtractOptions& o) {
+FileClips cut_file(std::vector<float> y, const ExtractOptions& o) {
+  FileClips f;
   if (o.length_seconds > 0) {
     const auto n = static_cast<std::size_t>(std::llround(o.length_seconds * audio::kSampleRate));
     y = audio::fix_length(y, n);
   }
-  if (o.segments > 0) return audio::array_split(y, o.segments);
-  if (o.segment_seconds > 0) {
-    const auto len = static_cast<std::size_t>(std::llround(o.segment_seconds * audio::kSampleRate));
-    return audio::fixed_segments(y, len);
-  }
-  std::vector<std::vector<float>> one;
-  one.push_back(std::move(y));
-  return one;
+  f.samples = std::move(y);
+  const std::span<const float> all(f.samples);
+  std::vector<std::span<const float>> segments;
+  if (o.segments > 0) segments = audio::array_split_views(all, o.segments);
+  else if (o.segment_seconds > 0)
+    segments = audio::fixed_segment_views(
+        all, static_cast<std::size_t>(std::llround(o.segment_seconds * audio::kSampleRate)));
+  const bool segmented = o.segments > 0 || o.segment_seconds > 0;
+  f.first_is_track = segmented && !o.track_out.empty();
+  if (!segmented || f.first_is_track) f.clips.push_back(all);
+  // A file too short for one fixed segment has no segment rows, so none at all.
+  if (segmented && segments.empty()) f.clips.clear();
+  f.clips.insert(f.clips.end(), segments.begin(), segments.end());
+  return f;
+}
+
+std::vector<std::vector<float>> make_clips(std::vector<float> y, const ExtractOptions& options) {
+  ExtractOptions o = options;
+  o.track_out.clear();
+  const FileClips f = cut_file(std::move(y), o);
+  std::vector<std::vector<float>> clips;
+  for (const auto& c : f.clips) clips.emplace_back(c.begin(), c.end());
+  return clips;
 }
 
 namespace {
@@ -106,11 +122,16 @@ ExtractSummary extract_features(const ExtractOptions& o) {
   if (o.segment_seconds < 0 || o.length_seconds < 0)
     throw std::invalid_argument("segment and track lengths must be positive");
   if (o.out.empty()) throw std::invalid_argument("--out is required");
+  const bool segmented = o.segments > 0 || o.segment_seconds > 0;
+  if (!o.track_out.empty() && !segmented)
+    throw std::invalid_argument("--track-out needs --segments or --segment-seconds (the segment rows go to --out)");
+  if (!o.track_out.empty() && fs::weakly_canonical(o.track_out) == fs::weakly_canonical(o.out))
+    throw std::invalid_argument("--track-out and --out must be different files");
   const features::FeatureSet& set = features::find_feature_set(o.set);
   const auto entries = audio::scan_dataset(o.input);
 
   std::string note;
-  auto be = backend::make_backend(o.device, o.threads, &set, &note, o.batch);
+  auto be = backend::make_backend(o.device, o.threads, &set, &note, o.batch, o.streams);
   if (!note.empty()) std::fprintf(stderr, "features: %s\n", note.c_str());
   const int threads = o.threads > 0 ? o.threads : backend::default_threads();
 
@@ -120,9 +141,13 @@ ExtractSummary extract_features(const ExtractOptions& o) {
   ExtractSummary s;
   s.backend = be->name();
   s.files = entries.size();
+  s.track_out = o.track_out;
+  // With --track-out each file's checkpointed lines are its track row, then its segment rows;
+  // the marker keeps a resumed job from mixing the two layouts.
+  const std::string ckpt_header = o.track_out.empty() ? header : header + "\t#track-row-first";
   Checkpoint ckpt(o.out);
-  ckpt.load(header);
-  ckpt.start(header);
+  ckpt.load(ckpt_header);
+  ckpt.start(ckpt_header);
 
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -134,22 +159,22 @@ ExtractSummary extract_features(const ExtractOptions& o) {
                  s.files_resumed, entries.size(), ckpt.rows_path.c_str());
 
   Progress progress("features", todo.size());
-  // The GPU takes bigger chunks (its batches); the CPU a few files per thread.
+  // The GPU takes bigger chunks (a batch for each stream in flight); the CPU a few files per thread.
   const std::size_t chunk = be->name() == "cuda"
-                                ? static_cast<std::size_t>(std::max(1, o.batch))
+                                ? static_cast<std::size_t>(std::max(1, o.batch) * std::max(1, o.streams))
                                 : std::max<std::size_t>(8, 2 * static_cast<std::size_t>(threads));
   struct Decoded {
-    std::vector<std::vector<std::vector<float>>> clips;  // per file: its tracks or segments
+    std::vector<FileClips> files;  // per file: its track and/or segments (views)
     std::vector<std::string> errors;
   };
   auto decode = [&](std::size_t begin) {
     const std::size_t n = std::min(todo.size(), begin + chunk) - begin;
-    Decoded d{std::vector<std::vector<std::vector<float>>>(n), std::vector<std::string>(n)};
+    Decoded d{std::vector<FileClips>(n), std::vector<std::string>(n)};
     backend::parallel_for(n, threads, [&](std::size_t k) {
       const auto& e = entries[todo[begin + k]];
       try {
-        d.clips[k] = make_clips(audio::load_mono(e.path), o);
-        if (d.clips[k].empty()) d.errors[k] = "shorter than one segment";
+        d.files[k] = cut_file(audio::load_mono(e.path), o);
+        if (d.files[k].clips.empty()) d.errors[k] = "shorter than one segment";
       } catch (const InputError& err) {
         d.errors[k] = err.reason();
       } catch (const std::exception& err) {
@@ -165,17 +190,17 @@ ExtractSummary extract_features(const ExtractOptions& o) {
     const std::size_t n = std::min(todo.size(), begin + chunk) - begin;
     Decoded current = next.get();
     if (begin + chunk < todo.size()) next = std::async(std::launch::async, decode, begin + chunk);
-    auto& clips = current.clips;
+    const auto& files = current.files;
     auto& errors = current.errors;
     std::vector<std::span<const float>> flat;
     for (std::size_t k = 0; k < n; ++k)
-      for (const auto& c : clips[k]) flat.emplace_back(c);
+      flat.insert(flat.end(), files[k].clips.begin(), files[k].clips.end());
     const auto results = be->compute_rows(set, flat);
 
     std::size_t r = 0;
     for (std::size_t k = 0; k < n; ++k) {
       const auto& e = entries[todo[begin + k]];
-      const std::size_t count = clips[k].size();
+      const std::size_t count = files[k].clips.size();
       for (std::size_t j = 0; j < count && errors[k].empty(); ++j)
         if (!results[r + j].error.empty()) errors[k] = results[r + j].error;
       if (!errors[k].empty()) {
@@ -185,9 +210,10 @@ ExtractSummary extract_features(const ExtractOptions& o) {
         continue;
       }
       std::vector<std::string> lines;
+      const std::size_t first_segment = files[k].first_is_track ? 1 : 0;
       for (std::size_t j = 0; j < count; ++j, ++r) {
         std::string line = e.path.filename().string() + "," + e.label + ",";
-        if (o.segments > 0 || o.segment_seconds > 0) line += std::to_string(j);
+        if (segmented && j >= first_segment) line += std::to_string(j - first_segment);
         for (double v : results[r].values) line += "," + format_value(v);
         lines.push_back(std::move(line));
       }
@@ -197,13 +223,26 @@ ExtractSummary extract_features(const ExtractOptions& o) {
   }
   if (!o.quiet && !todo.empty()) progress.finish();
 
-  // Final table in dataset order, written atomically; the checkpoint goes once it is in place.
+  // Final tables in dataset order, written atomically; the checkpoint goes once they are in place.
+  const std::size_t skip = o.track_out.empty() ? 0 : 1;  // the track row leads each file's lines
+  if (skip)
+    write_file_atomically(o.track_out, [&](std::ostream& out) {
+      out << header << '\n';
+      for (const auto& e : entries) {
+        auto it = ckpt.rows.find(e.path.string());
+        if (it == ckpt.rows.end() || it->second.empty()) continue;
+        out << it->second.front() << '\n';
+        ++s.track_rows;
+        if (it->second.front().find(",nan") != std::string::npos) ++s.rows_with_nan;
+      }
+    });
   write_file_atomically(o.out, [&](std::ostream& out) {
     out << header << '\n';
     for (const auto& e : entries) {
       auto it = ckpt.rows.find(e.path.string());
       if (it == ckpt.rows.end()) continue;
-      for (const auto& line : it->second) {
+      for (std::size_t j = skip; j < it->second.size(); ++j) {
+        const auto& line = it->second[j];
         out << line << '\n';
         ++s.rows;
         if (line.find(",nan") != std::string::npos) ++s.rows_with_nan;
@@ -220,6 +259,8 @@ std::string format_summary(const ExtractSummary& s, const fs::path& out) {
   std::ostringstream os;
   os << fmt::format("features: {} of {} files ok ({} resumed), {} rows -> {} [{} backend, {:.1f} s]\n",
                     s.files_ok, s.files, s.files_resumed, s.rows, out.string(), s.backend, s.seconds);
+  if (!s.track_out.empty())
+    os << fmt::format("features: {} track rows -> {} (same pass)\n", s.track_rows, s.track_out.string());
   if (s.rows_with_nan)
     os << fmt::format("features: {} rows contain NaN values (written as nan)\n", s.rows_with_nan);
   if (!s.failures.empty()) {
