@@ -15,6 +15,7 @@ Action add_frames(CLI::App& app);
 Action add_bench(CLI::App& app);
 Action add_split(CLI::App& app);
 Action add_train(CLI::App& app);
+Action add_predict(CLI::App& app);  // cmd_predict.cpp
 Action add_experiment(CLI::App& app);  // cmd_experiment.cpp
 Action add_report(CLI::App& app);
 // `bench train` (cmd_train.cpp): registers under `bench`, sets action, returns the subcommand.

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   actions["bench"] = gtzan::cli::add_bench(app);
   actions["split"] = gtzan::cli::add_split(app);
   actions["train"] = gtzan::cli::add_train(app);
+  actions["predict"] = gtzan::cli::add_predict(app);
   actions["experiment"] = gtzan::cli::add_experiment(app);
   actions["report"] = gtzan::cli::add_report(app);
   try {

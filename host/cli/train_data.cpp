@@ -12,23 +12,6 @@
 namespace gtzan::cli {
 namespace {
 
-// MinMax then PCA(k) appended, both fitted on `fit_rows` and applied to every row.
-ml::Table scale_and_append_pca(const ml::Table& X, const std::vector<int>& fit_rows, int pca) {
-  ml::MinMaxScaler scaler;
-  scaler.fit(ml::take_rows(X, fit_rows));
-  const ml::Table scaled = scaler.transform(X);
-  if (pca <= 0) return scaled;
-  ml::PCA p(pca);
-  p.fit(ml::take_rows(scaled, fit_rows));
-  const ml::Table comps = p.transform(scaled);
-  ml::Table out(X.rows, X.cols + static_cast<std::size_t>(pca));
-  for (std::size_t r = 0; r < X.rows; ++r) {
-    std::copy_n(scaled.row(r), X.cols, out.row(r));
-    std::copy_n(comps.row(r), static_cast<std::size_t>(pca), out.row(r) + X.cols);
-  }
-  return out;
-}
-
 engine::Dataset to_dataset(const ml::Table& X, const std::vector<int>& labels,
                            const std::vector<int>& rows) {
   engine::Dataset d;
@@ -40,13 +23,11 @@ engine::Dataset to_dataset(const ml::Table& X, const std::vector<int>& labels,
   return d;
 }
 
-}  // namespace
-
-PreparedData prepare_data(const ml::FeatureTable& t, const std::string& split, double test_size,
-                          int pca, std::uint32_t seed) {
+// Row indices of the train and test sides: by row ("seed") or by whole track ("track").
+void split_rows(const ml::FeatureTable& t, const std::string& split, double test_size, std::uint32_t seed,
+                std::vector<int>& train, std::vector<int>& test) {
   const int n = static_cast<int>(t.rows());
   if (n < 2) throw std::invalid_argument(t.source.string() + ": fewer than 2 rows");
-  std::vector<int> train, test;
   if (split == "seed") {
     const auto s = ml::train_test_split(n, ml::TestSize::of_fraction(test_size), seed);
     train = s.train;
@@ -62,18 +43,46 @@ PreparedData prepare_data(const ml::FeatureTable& t, const std::string& split, d
   } else {
     throw std::invalid_argument("--split must be seed or track, not '" + split + "'");
   }
-  // The study fits the scaler and PCA on all rows (leaky); the honest split on train only.
-  std::vector<int> fit_rows(n);
-  for (int r = 0; r < n; ++r) fit_rows[r] = r;
-  if (split == "track") fit_rows = train;
-  const ml::Table X = scale_and_append_pca(t.X, fit_rows, pca);
+}
 
+}  // namespace
+
+PreparedData prepare_data(const ml::FeatureTable& t, const std::string& split, double test_size,
+                          int pca, std::uint32_t seed) {
+  std::vector<int> train, test;
+  split_rows(t, split, test_size, seed, train, test);
+  // The study fits the scaler and PCA on all rows (leaky); the honest split on train only.
   PreparedData p;
+  p.scaling.emplace(pca);
+  p.scaling->fit(split == "track" ? ml::take_rows(t.X, train) : t.X);
+  const ml::Table X = p.scaling->transform(t.X);
   p.class_names = t.classes;
   p.classes = static_cast<int>(t.classes.size());
   p.train = to_dataset(X, t.labels, train);
   p.test = to_dataset(X, t.labels, test);
   return p;
+}
+
+PreparedData prepare_sequences(const ml::FeatureTable& t, int frames, const std::string& split,
+                               double test_size, std::uint32_t seed) {
+  std::vector<int> train, test;
+  split_rows(t, split, test_size, seed, train, test);
+  PreparedData p;
+  p.class_names = t.classes;
+  p.classes = static_cast<int>(t.classes.size());
+  p.train = to_dataset(t.X, t.labels, train);
+  p.test = to_dataset(t.X, t.labels, test);
+  p.train.sample_shape = p.test.sample_shape = {frames, static_cast<int>(t.X.cols) / frames};
+  return p;
+}
+
+predict::ClipCutting clip_cutting_of(const ml::FeatureTable& t, double length_seconds) {
+  predict::ClipCutting c;
+  c.length_seconds = length_seconds;
+  int most = -1;
+  for (int s : t.segments) most = std::max(most, s);
+  c.segments = most + 1;  // 0 when every row is a whole track
+  return c;
 }
 
 engine::Dataset random_dataset(const std::vector<int>& shape, int n, int classes, bool trailing_zeros,

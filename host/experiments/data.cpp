@@ -12,14 +12,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "audio/audio_io.hpp"
 #include "audio/dataset.hpp"
-#include "backend/parallel.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/npy.hpp"
-#include "features/clip_graph.hpp"
 #include "jobs/extract_features.hpp"
+#include "jobs/mfcc_sequences.hpp"
 #include "ml/splits.hpp"
 #include "synth/synth.hpp"
 
@@ -98,47 +96,16 @@ DataSource DataSource::from_features(const std::vector<fs::path>& csvs, const Ex
 
 namespace {
 
-// MFCC-13 frames of every clip, (T, 13) zero-padded/truncated, one row per clip.
+// MFCC-13 frames of every clip (jobs/mfcc_sequences), one row per clip; bad files reported.
 ml::FeatureTable mfcc_sequences(const fs::path& audio_dir, double track_seconds, int segments,
                                 int frames, int threads) {
-  const auto entries = audio::scan_dataset(audio_dir);
-  std::vector<std::vector<std::vector<float>>> rows(entries.size());
-  std::vector<std::string> errors(entries.size());
-  backend::parallel_for(entries.size(), threads <= 0 ? 2 : threads, [&](std::size_t i) {
-    try {
-      jobs::ExtractOptions o;
-      o.length_seconds = track_seconds;
-      o.segments = segments > 1 ? static_cast<std::size_t>(segments) : 0;
-      for (auto& clip : jobs::make_clips(audio::load_mono(entries[i].path), o)) {
-        features::ClipGraph g(clip);
-        const Matrix& m = g.frame("mfcc13");  // (13, frames)
-        std::vector<float> seq(static_cast<std::size_t>(frames) * 13, 0.0f);
-        for (std::size_t t = 0; t < std::min<std::size_t>(m.cols, frames); ++t)
-          for (std::size_t c = 0; c < 13; ++c) seq[t * 13 + c] = m.at(c, t);
-        rows[i].push_back(std::move(seq));
-      }
-    } catch (const std::exception& e) {
-      errors[i] = e.what();
-    }
-  });
-  ml::FeatureTable t;
-  t.X.cols = static_cast<std::size_t>(frames) * 13;
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    if (!errors[i].empty()) {
-      std::fprintf(stderr, "experiment: skipped %s: %s\n", entries[i].path.string().c_str(), errors[i].c_str());
-      continue;
-    }
-    const std::string track = entries[i].path.stem().string();
-    for (std::size_t s = 0; s < rows[i].size(); ++s) {
-      t.X.data.insert(t.X.data.end(), rows[i][s].begin(), rows[i][s].end());
-      ++t.X.rows;
-      t.filenames.push_back(entries[i].path.filename().string());
-      t.track_ids.push_back(track);
-      t.segments.push_back(rows[i].size() > 1 ? static_cast<int>(s) : -1);
-      t.genres.push_back(entries[i].label);
-    }
-  }
-  return t;
+  jobs::ExtractOptions o;
+  o.length_seconds = track_seconds;
+  o.segments = segments > 1 ? static_cast<std::size_t>(segments) : 0;
+  auto result = jobs::mfcc13_sequence_table(audio::scan_dataset(audio_dir), o, frames, threads);
+  for (const auto& [file, why] : result.failures)
+    std::fprintf(stderr, "experiment: skipped %s: %s\n", file.c_str(), why.c_str());
+  return std::move(result.table);
 }
 
 void save_sequences(const fs::path& path, const ml::FeatureTable& t) {
@@ -181,7 +148,7 @@ const DataSource::Table* DataSource::table_for(double seconds, bool sequences, s
   }
   const double track = cfg_.data.track_seconds;
   const int segs = segments_for(track, seconds);
-  const int frames = std::max(1, static_cast<int>(std::lround(cfg_.lstm.frames_per_30s * (track / segs) / 30.0)));
+  const int frames = jobs::sequence_frames(track / segs, cfg_.lstm.frames_per_30s);
   const std::string key = (sequences ? "mfcc13_" + std::to_string(frames) : cfg_.data.feature_set) +
                           "_" + std::to_string(segs) + "x_" + jobs::format_value(track) + "s";
   if (auto it = cache_.find(key); it != cache_.end()) return it->second.get();

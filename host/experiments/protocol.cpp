@@ -9,6 +9,7 @@
 #include "ml/ensembles.hpp"
 #include "ml/feature_table.hpp"
 #include "ml/metrics.hpp"
+#include "ml/minmax_pca.hpp"
 #include "ml/preprocess.hpp"
 #include "ml/splits.hpp"
 
@@ -18,28 +19,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// MinMax scaling, then PCA(k) of the scaled rows appended (the study's 309 + 3 = 312 inputs).
-struct MinMaxPca {
-  ml::MinMaxScaler mm;
-  ml::PCA pca;
-  int k;
-  explicit MinMaxPca(int k_) : pca(std::max(k_, 1), ml::SignConvention::UBased), k(k_) {}
-  void fit(const ml::Table& X) {
-    const auto s = mm.fit_transform(X);
-    if (k > 0) pca.fit(s);
-  }
-  ml::Table transform(const ml::Table& X) const {
-    const auto s = mm.transform(X);
-    if (k <= 0) return s;
-    const auto p = pca.transform(s);
-    ml::Table out(s.rows, s.cols + p.cols);
-    for (std::size_t r = 0; r < s.rows; ++r) {
-      std::copy(s.row(r), s.row(r) + s.cols, out.row(r));
-      std::copy(p.row(r), p.row(r) + p.cols, out.row(r) + s.cols);
-    }
-    return out;
-  }
-};
+// The study's inputs (MinMax, PCA(k) appended) with scikit-learn 1.2's sign convention.
+ml::MinMaxPca make_minmax_pca(int k) { return ml::MinMaxPca(k, ml::SignConvention::UBased); }
 
 ml::Rows rows_of(const ml::Table& t, const std::vector<int>& idx) {
   ml::Rows r;
@@ -117,7 +98,7 @@ GroupRunner::GroupRunner(const CellData& data, std::string protocol, std::vector
     : data_(data), protocol_(std::move(protocol)), folds_(std::move(folds)), cfg_(cfg), ctx_(ctx),
       sequences_(sequences) {
   if (leaky() && !sequences_) {
-    MinMaxPca p(cfg_.data.pca_components);
+    auto p = make_minmax_pca(cfg_.data.pca_components);
     p.fit(data_.X);  // flaw 2: fitted on ALL rows, the test rows included
     leaky_X_ = p.transform(data_.X);
   }
@@ -135,7 +116,7 @@ GroupRunner::Prepared GroupRunner::prepare(const Fold& f) const {
     p.Xtr = rows_of(leaky_X_, f.train);
     p.Xte = rows_of(leaky_X_, f.test);
   } else {
-    MinMaxPca m(cfg_.data.pca_components);
+    auto m = make_minmax_pca(cfg_.data.pca_components);
     m.fit(ml::take_rows(data_.X, f.train));
     const auto all = m.transform(data_.X);
     p.Xtr = rows_of(all, f.train);

@@ -162,4 +162,27 @@ const FeatureSet& find_feature_set(const std::string& name) {
   throw std::invalid_argument("unknown feature set '" + name + "' (known: " + known + ")");
 }
 
+const FeatureSet* find_covering_set(const std::vector<std::string>& columns, std::string* missing) {
+  const FeatureSet* best = nullptr;  // covers every column, fewest columns to compute
+  std::size_t nearest_found = 0;     // otherwise: the set that has most of them
+  std::string nearest_lacks;
+  for (const auto& s : feature_sets()) {
+    const auto names = s.column_names();
+    std::size_t found = 0;
+    std::string lacks;
+    for (const auto& c : columns) {
+      if (std::find(names.begin(), names.end(), c) != names.end()) ++found;
+      else if (lacks.empty()) lacks = c;
+    }
+    if (found == columns.size()) {
+      if (!best || s.columns.size() < best->columns.size()) best = &s;
+    } else if (found >= nearest_found) {
+      nearest_found = found;
+      nearest_lacks = lacks;
+    }
+  }
+  if (!best && missing) *missing = nearest_lacks;
+  return best;
+}
+
 }  // namespace gtzan::features

@@ -32,5 +32,8 @@ struct FeatureSet {
 const std::vector<FeatureSet>& feature_sets();
 // Throws std::invalid_argument listing the known sets when `name` is unknown.
 const FeatureSet& find_feature_set(const std::string& name);
+// The set with the fewest columns that has every one of `columns` (by name); nullptr when no
+// set has them all (*missing, if given, then names a column that the nearest set lacks).
+const FeatureSet* find_covering_set(const std::vector<std::string>& columns, std::string* missing = nullptr);
 
 }  // namespace gtzan::features

@@ -5,6 +5,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 extern "C" {
 // LAPACK (exported by OpenBLAS, 32-bit integers). The trailing length is gfortran's hidden
@@ -59,9 +60,18 @@ void MinMaxScaler::fit(const Table& X) {
       data_min_[c] = std::min(data_min_[c], X.at(r, c));
       data_max_[c] = std::max(data_max_[c], X.at(r, c));
     }
-  scale_.resize(X.cols);
-  min_.resize(X.cols);
-  for (std::size_t c = 0; c < X.cols; ++c) {
+  set_data_range(std::move(data_min_), std::move(data_max_));
+}
+
+void MinMaxScaler::set_data_range(std::vector<double> data_min, std::vector<double> data_max) {
+  if (data_min.empty() || data_min.size() != data_max.size())
+    throw std::invalid_argument("MinMaxScaler: data_min and data_max need the same, non-zero length");
+  data_min_ = std::move(data_min);
+  data_max_ = std::move(data_max);
+  const std::size_t cols = data_min_.size();
+  scale_.resize(cols);
+  min_.resize(cols);
+  for (std::size_t c = 0; c < cols; ++c) {
     double range = data_max_[c] - data_min_[c];
     if (range < 10 * kEps) range = 1.0;
     scale_[c] = (hi_ - lo_) / range;
@@ -184,6 +194,18 @@ void PCA::fit(const Table& X) {
   singular_values_.assign(s.begin(), s.begin() + n_components_);
   explained_variance_ratio_.resize(n_components_);
   for (int j = 0; j < n_components_; ++j) explained_variance_ratio_[j] = ev[j] / total;
+}
+
+void PCA::set_fitted(std::vector<double> mean, Table components) {
+  if (mean.empty() || components.cols != mean.size() ||
+      components.rows != static_cast<std::size_t>(n_components_))
+    throw std::invalid_argument("PCA: components must be " + std::to_string(n_components_) + " x " +
+                                std::to_string(mean.size()) + " (the mean's length)");
+  mean_ = std::move(mean);
+  components_ = std::move(components);
+  explained_variance_.clear();
+  explained_variance_ratio_.clear();
+  singular_values_.clear();
 }
 
 Table PCA::transform(const Table& X) const {

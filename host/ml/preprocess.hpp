@@ -17,6 +17,8 @@ class MinMaxScaler {
   void fit(const Table& X);
   Table transform(const Table& X) const;
   Table fit_transform(const Table& X);
+  // A scaler as fit() would leave it for these column minima and maxima (a saved model's).
+  void set_data_range(std::vector<double> data_min, std::vector<double> data_max);
 
   const std::vector<double>& data_min() const { return data_min_; }
   const std::vector<double>& data_max() const { return data_max_; }
@@ -59,6 +61,8 @@ class PCA {
   void fit(const Table& X);
   Table transform(const Table& X) const;
   Table fit_transform(const Table& X);
+  // A PCA as fit() left it (a saved model's): mean per feature, components n x features.
+  void set_fitted(std::vector<double> mean, Table components);
 
   int n_components() const { return n_components_; }
   const std::vector<double>& mean() const { return mean_; }
