@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "backend/clip_batches.hpp"
 #include "backend/feature_backend.hpp"
 #include "backend/gpu_ops.hpp"
 #include "features/feature_set.hpp"
@@ -114,21 +115,8 @@ class CudaBackend final : public FeatureBackend {
                                       const std::vector<std::span<const float>>& clips) override {
     std::vector<RowResult> rows(clips.size());
     const int batch = batch_.load();
-    std::vector<std::pair<std::size_t, std::size_t>> batches;
-    // root[c]: the clip whose memory clip c lies in (a track for its segments), else c itself.
-    std::vector<std::size_t> root(clips.size());
-    for (std::size_t c = 0; c < clips.size(); ++c) {
-      const std::size_t r = c > 0 ? root[c - 1] : 0;
-      const bool view = c > 0 && clips[c].data() >= clips[r].data() &&
-                        clips[c].data() + clips[c].size() <= clips[r].data() + clips[r].size();
-      root[c] = view ? r : c;
-    }
-    for (std::size_t start = 0, end = 0; start < clips.size(); start = end) {
-      end = std::min(clips.size(), start + static_cast<std::size_t>(batch));
-      // A track's segments stay in their track's batch: the graph uploads the track once.
-      while (end < clips.size() && root[end] != end && root[end] >= start) ++end;
-      batches.emplace_back(start, end);
-    }
+    // A track's segments stay in their track's batch: the graph uploads the track once.
+    const auto batches = cut_batches(clips, static_cast<std::size_t>(batch));
     std::vector<char> out_of_memory(batches.size(), 0);
     // Worker `slot` takes the next batch until none is left, staging through its own pinned
     // buffer (kept across calls).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "backend/clip_batches.hpp"
 #include "cuda_check.hpp"
 #include "frame_window.cuh"
 #include "gather_clips.cuh"
@@ -98,30 +99,6 @@ const std::vector<double>& GpuGraph::scalar(const std::string& name) {
   return scalars_.emplace(name, std::move(v)).first->second;
 }
 
-namespace {
-
-// For each clip, the earlier clip whose memory contains it (-1: none) and where it starts in
-// it. A track and its segments passed as views into the track's samples share one upload.
-std::vector<std::pair<int, long>> find_parents(const std::vector<std::span<const float>>& clips) {
-  std::vector<std::pair<int, long>> parent(clips.size(), {-1, 0});
-  int last_root = -1;
-  for (std::size_t c = 0; c < clips.size(); ++c) {
-    auto inside = [&](int p) {
-      const float* b = clips[p].data();
-      return clips[c].data() >= b && clips[c].data() + clips[c].size() <= b + clips[p].size();
-    };
-    // The usual order is a track followed by its own segments: try the last root first.
-    int found = (last_root >= 0 && inside(last_root)) ? last_root : -1;
-    for (int p = 0; found < 0 && p < static_cast<int>(c); ++p)
-      if (parent[p].first < 0 && inside(p)) found = p;
-    if (found >= 0) parent[c] = {found, static_cast<long>(clips[c].data() - clips[found].data())};
-    else last_root = static_cast<int>(c);
-  }
-  return parent;
-}
-
-}  // namespace
-
 GpuGraph::GpuGraph(const std::vector<std::span<const float>>& clips, cudaStream_t stream,
                    GrowablePinnedBuffer<float>* staging)
     : n_clips_(clips.size()), stream_(stream ? stream : cudaStreamPerThread), host_clips_(clips) {
@@ -136,8 +113,8 @@ GpuGraph::GpuGraph(const std::vector<std::span<const float>>& clips, cudaStream_
   signal_.rows = 1;
   signal_.layout = ColumnLayout::make(counts);
   signal_.data = DeviceBuffer<float>(static_cast<std::size_t>(signal_.layout->total_cols));
-  const auto parent = find_parents(clips);
-  const bool any_view = std::any_of(parent.begin(), parent.end(), [](const auto& p) { return p.first >= 0; });
+  const auto views = backend::find_views(clips);
+  const bool any_view = std::any_of(views.begin(), views.end(), [](const auto& v) { return v.parent >= 0; });
   if (!any_view) {
     // Staged through pinned memory: one asynchronous full-speed copy of the whole batch.
     float* host = staging->reserve(signal_.data.size());
@@ -150,12 +127,12 @@ GpuGraph::GpuGraph(const std::vector<std::span<const float>>& clips, cudaStream_
     std::vector<long> packed_offset(clips.size()), src(clips.size());
     long packed = 0;
     for (std::size_t c = 0; c < clips.size(); ++c)
-      if (parent[c].first < 0) { packed_offset[c] = packed; packed += counts[c]; }
+      if (views[c].parent < 0) { packed_offset[c] = packed; packed += counts[c]; }
     for (std::size_t c = 0; c < clips.size(); ++c)
-      src[c] = parent[c].first < 0 ? packed_offset[c] : packed_offset[parent[c].first] + parent[c].second;
+      src[c] = views[c].parent < 0 ? packed_offset[c] : packed_offset[views[c].parent] + views[c].offset;
     float* host = staging->reserve(static_cast<std::size_t>(packed));
     for (std::size_t c = 0; c < clips.size(); ++c)
-      if (parent[c].first < 0) std::copy(clips[c].begin(), clips[c].end(), host + packed_offset[c]);
+      if (views[c].parent < 0) std::copy(clips[c].begin(), clips[c].end(), host + packed_offset[c]);
     DeviceBuffer<float> d_packed(static_cast<std::size_t>(packed));
     d_packed.upload_async(host, d_packed.size(), stream_);
     DeviceBuffer<long> d_src(clips.size());
