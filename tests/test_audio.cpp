@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.hpp"
 #include "audio/audio_io.hpp"
 #include "audio/dataset.hpp"
 #include "core/error.hpp"
@@ -26,23 +27,7 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-// A fresh folder under the system temp dir, removed with everything in it at scope exit.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("gtzan_test_audio_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::permissions(path, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(path, ec);
-  }
-  fs::path operator/(const std::string& name) const { return path / name; }
-};
+using test::TempDir;
 
 // Writes interleaved float frames with libsndfile in `format` (e.g. SF_FORMAT_WAV|SF_FORMAT_FLOAT).
 void write_sf(const fs::path& p, const std::vector<float>& interleaved, int channels, int sr,

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "temp_dir.hpp"
 #include "cli/train_data.hpp"
 #include "core/error.hpp"
 #include "features/feature_set.hpp"
@@ -25,19 +26,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() / ("gtzan_test_predict_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using test::TempDir;
 
 fs::path kaggle30() { return test::shared_dir() / "data/gtzan/features_30_sec.csv"; }
 fs::path kaggle3_slice() { return test::shared_dir() / "data/gtzan/features_3_sec_subset_classical_jazz_rock.csv"; }
