@@ -66,6 +66,13 @@ if [ -f .gpu_bundle.tar.xz ]; then
   export GTZAN_SHARED=/tmp/gpu_bundle/shared
   log "using the carried bundle; LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
   ldd "$build/gtzan" > "$work/ldd.txt" 2>&1
+  # Built on Debian 12 (glibc 2.36, GCC 12's libstdc++). Where the carried libstdc++ does not
+  # load on this machine's glibc, its own libstdc++ may still do.
+  if ! "$build/gtzan" --version > "$work/version.txt" 2>&1; then
+    log "gtzan does not start with the carried C++ runtime: $(head -c 300 "$work/version.txt"); trying the system's"
+    mkdir -p /tmp/gpu_bundle/lib_cxx_unused
+    mv /tmp/gpu_bundle/lib/libstdc++.so.6 /tmp/gpu_bundle/lib/libgcc_s.so.1 /tmp/gpu_bundle/lib_cxx_unused/ 2>/dev/null
+  fi
 elif ! "$build/gtzan" --version >/dev/null 2>&1; then
   log "no bundle and no working build in $build: configuring and building (CUDA arch 90)"
   cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DGTZAN_CUDA=ON \
