@@ -89,7 +89,11 @@ def main():
     ap.add_argument("--channels", type=int, default=13)
     ap.add_argument("--classes", type=int, default=10)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu", help="cpu | cuda (the GPU our engine ran on)")
     a = ap.parse_args()
+    if a.device == "cuda" and not torch.cuda.is_available():
+        print(json.dumps({"error": "torch has no CUDA device here"}))
+        return
     if a.threads > 0:
         torch.set_num_threads(a.threads)
     with open(a.model, "rb") as f:
@@ -101,6 +105,12 @@ def main():
     if layout == "vector_as_sequence":
         x = x.unsqueeze(-1)
     y = torch.randint(0, a.classes, (a.samples,))
+    dev = torch.device(a.device)
+    if dev.type == "cuda":
+        # Float32 arithmetic as our engine (no TF32 in GEMMs, convolutions or cuDNN's RNN).
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+    model, x, y = model.to(dev), x.to(dev), y.to(dev)  # data resident on the device, as ours
     bs = spec.get("train", {}).get("batch_size", 32)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
     loss_fn = nn.CrossEntropyLoss()
@@ -112,13 +122,24 @@ def main():
         loss.backward()
         opt.step()
 
+    def sync():
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
+
     step(0)
+    sync()
     t0 = time.perf_counter()
     for i in range(0, a.samples, bs):
         step(i)
+    sync()
     sec = time.perf_counter() - t0
-    print(json.dumps({"framework": "pytorch " + torch.__version__, "threads": torch.get_num_threads(),
-                      "samples_per_second": a.samples / sec}))
+    out = {"framework": "pytorch " + torch.__version__, "device": a.device,
+           "threads": torch.get_num_threads(), "samples_per_second": a.samples / sec}
+    if dev.type == "cuda":
+        out["gpu"] = torch.cuda.get_device_name(0)
+        out["cudnn"] = torch.backends.cudnn.version()
+        out["tf32"] = False
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

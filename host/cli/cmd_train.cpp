@@ -220,7 +220,8 @@ CLI::App* add_bench_train(CLI::App& bench, Action& action) {
       const std::string cmd = "python3 " + find_bench_script("train_vs_torch.py") + " --model " + o->model +
                               " --samples " + std::to_string(o->samples) + " --inputs " + std::to_string(o->inputs) +
                               " --steps " + std::to_string(o->steps) + " --channels " + std::to_string(o->channels) +
-                              " --classes " + std::to_string(o->classes) + " --threads " + std::to_string(o->threads);
+                              " --classes " + std::to_string(o->classes) + " --threads " + std::to_string(o->threads) +
+                              " --device " + (be->name() == "cpu" ? "cpu" : "cuda");
       if (FILE* p = popen(cmd.c_str(), "r")) {
         char buf[256];
         std::string out;
