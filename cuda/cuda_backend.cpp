@@ -62,9 +62,9 @@ std::vector<std::pair<std::string, double>> gpu_profile(const std::vector<std::s
   GTZAN_CUDA_CHECK(cudaEventCreate(&start));
   GTZAN_CUDA_CHECK(cudaEventCreate(&stop));
   auto timed = [&](const std::string& name, auto&& work) {
-    GTZAN_CUDA_CHECK(cudaEventRecord(start));
+    GTZAN_CUDA_CHECK(cudaEventRecord(start, cudaStreamPerThread));
     work();
-    GTZAN_CUDA_CHECK(cudaEventRecord(stop));
+    GTZAN_CUDA_CHECK(cudaEventRecord(stop, cudaStreamPerThread));
     GTZAN_CUDA_CHECK(cudaEventSynchronize(stop));
     float t = 0;
     GTZAN_CUDA_CHECK(cudaEventElapsedTime(&t, start, stop));
@@ -177,7 +177,7 @@ class CudaBackend final : public FeatureBackend {
     const std::vector<std::span<const float>> clips(all.begin() + begin, all.begin() + end);
     for (const auto& c : clips)
       if (c.empty()) throw std::invalid_argument("empty clip (0 samples)");
-    cuda::GpuGraph graph(clips, nullptr, &staging);
+    cuda::GpuGraph graph(clips, &staging);
     const int n = static_cast<int>(clips.size());
     // Statistics per frame array: per-row [clip][row] and whole-matrix [clip], float64.
     struct Stats { std::vector<double> row_mean, row_var, whole_mean, whole_var; int rows = 0; };

@@ -1,6 +1,8 @@
 #pragma once
-// Error checks for the CUDA runtime and cuFFT: every failure becomes a std::runtime_error
-// naming the call, the file and line, and the library's own message.
+// Error checks for the CUDA runtime, cuFFT and cuBLAS: every failure becomes a std::runtime_error
+// naming the call, the file and line, and the library's own message. Allocation failures of
+// all three say "out of memory", which the feature backend answers by halving its batch.
+#include <cublas_v2.h>
 #include <cuda_runtime.h>
 #include <cufft.h>
 
@@ -12,6 +14,12 @@ namespace gtzan::cuda {
 [[noreturn]] inline void throw_cuda(const char* what, const char* file, int line, const std::string& msg) {
   throw std::runtime_error(std::string(what) + " failed at " + file + ":" + std::to_string(line) +
                            ": " + msg);
+}
+
+inline void check_cublas(cublasStatus_t s, const char* what) {
+  if (s == CUBLAS_STATUS_SUCCESS) return;
+  throw std::runtime_error(std::string(what) + " failed: cublasStatus " + std::to_string(static_cast<int>(s)) +
+                           (s == CUBLAS_STATUS_ALLOC_FAILED ? " (out of memory)" : ""));
 }
 
 }  // namespace gtzan::cuda
@@ -28,5 +36,6 @@ namespace gtzan::cuda {
     cufftResult res_ = (call);                                                           \
     if (res_ != CUFFT_SUCCESS)                                                           \
       ::gtzan::cuda::throw_cuda(#call, __FILE__, __LINE__,                               \
-                                "cufftResult " + std::to_string(static_cast<int>(res_)));\
+                                "cufftResult " + std::to_string(static_cast<int>(res_)) + \
+                                (res_ == CUFFT_ALLOC_FAILED ? " (out of memory)" : ""));\
   } while (0)

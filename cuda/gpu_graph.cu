@@ -99,9 +99,8 @@ const std::vector<double>& GpuGraph::scalar(const std::string& name) {
   return scalars_.emplace(name, std::move(v)).first->second;
 }
 
-GpuGraph::GpuGraph(const std::vector<std::span<const float>>& clips, cudaStream_t stream,
-                   GrowablePinnedBuffer<float>* staging)
-    : n_clips_(clips.size()), stream_(stream ? stream : cudaStreamPerThread), host_clips_(clips) {
+GpuGraph::GpuGraph(const std::vector<std::span<const float>>& clips, GrowablePinnedBuffer<float>* staging)
+    : n_clips_(clips.size()), stream_(cudaStreamPerThread), host_clips_(clips) {
   GrowablePinnedBuffer<float> own_staging;  // one graph only: freed at the end of the upload
   if (!staging) staging = &own_staging;
   if (clips.empty()) throw std::invalid_argument("GpuGraph: no clips");

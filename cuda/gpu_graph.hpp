@@ -62,12 +62,13 @@ class GpuGraph {
   // A clip that is a view into an earlier clip of the batch (a track's segments inside the
   // track) is not copied again: it is cut out of that clip on the device.
   // The clips must outlive the graph: host-side steps (libsoxr resampling for the CQT, the
-  // tuning estimate) read them there. stream nullptr: the calling thread's own stream
-  // (cudaStreamPerThread), so graphs on different host threads overlap.
+  // tuning estimate) read them there. Everything runs on the calling thread's own stream
+  // (cudaStreamPerThread), where DeviceBuffer allocates and copies too, so graphs on different
+  // host threads overlap and a graph's buffers are ordered with its work.
   // staging: pinned host memory for the upload, kept by the caller across batches (nullptr: a
   // temporary one).
-  GpuGraph(const std::vector<std::span<const float>>& clips, cudaStream_t stream = nullptr,
-           GrowablePinnedBuffer<float>* staging = nullptr);
+  explicit GpuGraph(const std::vector<std::span<const float>>& clips,
+                    GrowablePinnedBuffer<float>* staging = nullptr);
   ~GpuGraph();
   GpuGraph(const GpuGraph&) = delete;
   GpuGraph& operator=(const GpuGraph&) = delete;

@@ -34,11 +34,6 @@ namespace {
 constexpr int kSr = features::kSr, kNfft = features::kNfft, kHop = features::kHop;
 constexpr int kBins = features::kNbins, kChroma = 12, kHpssKernel = 31;
 
-void check_cublas(cublasStatus_t s, const char* what) {
-  if (s != CUBLAS_STATUS_SUCCESS)
-    throw std::runtime_error(std::string(what) + " failed: cublasStatus " + std::to_string(s));
-}
-
 // librosa.estimate_tuning(S=|X|^2) per clip. X: frame-major [frames, kBins] complex64.
 std::vector<float> clip_tunings(const cufftComplex* X, const ColumnLayout& frames,
                                 cudaStream_t stream) {

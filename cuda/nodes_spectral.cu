@@ -43,12 +43,6 @@ using features::kNfft;
 using features::kHop;
 using features::kSr;
 
-void check_cublas(cublasStatus_t s, const char* what) {
-  if (s != CUBLAS_STATUS_SUCCESS)
-    throw std::runtime_error(std::string(what) + " failed: cublasStatus " +
-                             std::to_string(static_cast<int>(s)));
-}
-
 // A constant table uploaded once per process and device (filter banks, DCT matrices, ...).
 // The buffers are deliberately never freed: a static DeviceBuffer would call cudaFree after
 // the CUDA runtime has shut down at exit.
