@@ -85,26 +85,9 @@ class DeviceBuffer {
   std::size_t count_ = 0;
 };
 
-// Page-locked host memory: host<->device copies run at full PCIe speed and asynchronously.
-template <typename T>
-class PinnedBuffer {
- public:
-  explicit PinnedBuffer(std::size_t count) : count_(count) {
-    if (count) GTZAN_CUDA_CHECK(cudaHostAlloc(reinterpret_cast<void**>(&ptr_), count * sizeof(T), cudaHostAllocDefault));
-  }
-  ~PinnedBuffer() { if (ptr_) cudaFreeHost(ptr_); }
-  PinnedBuffer(const PinnedBuffer&) = delete;
-  PinnedBuffer& operator=(const PinnedBuffer&) = delete;
-  T* data() { return ptr_; }
-  std::size_t size() const { return count_; }
-
- private:
-  T* ptr_ = nullptr;
-  std::size_t count_ = 0;
-};
-
-// A page-locked staging area that grows as needed and is kept: pinning is slow (every page is
-// mapped), so each in-flight batch slot reuses one across batches.
+// A page-locked staging area (host<->device copies at full PCIe speed and asynchronous) that
+// grows as needed and is kept: pinning is slow (every page is mapped), so each in-flight batch
+// slot reuses one across batches.
 template <typename T>
 class GrowablePinnedBuffer {
  public:
