@@ -41,10 +41,10 @@ FileClips cut_file(std::vector<float> y, const ExtractOptions& o) {
     segments = audio::fixed_segment_views(
         all, static_cast<std::size_t>(std::llround(o.segment_seconds * audio::kSampleRate)));
   const bool segmented = o.segments > 0 || o.segment_seconds > 0;
+  // A file too short for one fixed segment has no segment rows, so no rows at all.
+  if (segmented && segments.empty()) return f;
   f.first_is_track = segmented && !o.track_out.empty();
   if (!segmented || f.first_is_track) f.clips.push_back(all);
-  // A file too short for one fixed segment has no segment rows, so none at all.
-  if (segmented && segments.empty()) f.clips.clear();
   f.clips.insert(f.clips.end(), segments.begin(), segments.end());
   return f;
 }
