@@ -63,7 +63,8 @@ if [ -f .gpu_bundle.tar.xz ]; then
   cuda_libs=$(ls -d /usr/local/cuda/lib64 /usr/local/cuda/lib /usr/local/cuda/targets/x86_64-linux/lib 2>/dev/null | tr '\n' ':')
   py_libs=$(python3 -c 'import nvidia, os; r = list(nvidia.__path__)[0]; print(":".join(os.path.join(r, d, "lib") for d in sorted(os.listdir(r)) if os.path.isdir(os.path.join(r, d, "lib"))))' 2>/dev/null || true)
   export LD_LIBRARY_PATH="/tmp/gpu_bundle/lib:${cuda_libs}${py_libs}:${LD_LIBRARY_PATH:-}"
-  export GTZAN_SHARED=/tmp/gpu_bundle/shared
+  # The test programs were built elsewhere: their fixtures are in this working tree.
+  export GTZAN_SOURCE_DIR="$PWD"
   log "using the carried bundle; LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
   ldd "$build/gtzan" > "$work/ldd.txt" 2>&1
   # Built on Debian 12 (glibc 2.36, GCC 12's libstdc++). Where the carried libstdc++ does not

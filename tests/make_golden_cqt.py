@@ -3,12 +3,12 @@
 the ERB-gamma VQT (librosa.vqt's default gamma=None), early downsampling (sr=44100 makes
 __early_downsample_count 1), an estimated tuning with n_bins not a multiple of
 bins_per_octave and hop 256, and a hop (384) that stops halving after 7 octaves.
-Input: the first 2 s (44100 samples) of ../shared/fixtures/librosa/wav/music_a.wav as
+Input: the first 2 s (44100 samples) of tests/golden/librosa/wav/music_a.wav as
 librosa.load(sr=22050) returns it. Output: raw little-endian float32 [rows, cols] in
 tests/golden/cqt/NAME.f32 and shapes in tests/golden/cqt/shapes.txt.
-Generated with librosa 0.10.2.post1 and numpy 2.x (numpy 2 computes the complex64 filter FFT
-in float32 and divides by sqrt(ratio) in float64, which the numpy<2 fixtures do not; the
-difference is float32 rounding, ~1e-7 of the peak). The test suite never needs Python.
+Run in the pinned environment (tests/requirements-golden.txt, librosa 0.10.2.post1 on
+numpy 1.24.2) through tests/make_goldens.py; it rebuilds the committed files bit for bit.
+The test suite never needs Python.
 """
 import os
 import numpy as np
@@ -16,7 +16,7 @@ import librosa
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "golden", "cqt")
-WAV = os.path.join(HERE, "..", "..", "shared", "fixtures", "librosa", "wav", "music_a.wav")
+WAV = os.path.join(HERE, "golden", "librosa", "wav", "music_a.wav")
 
 y, sr = librosa.load(os.environ.get("MUSIC_A_WAV", WAV), sr=22050)
 y = y[:44100]

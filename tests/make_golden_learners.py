@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Goldens for tests/test_learners.cpp and tests/test_ensembles.cpp (host/ml/).
 
-scikit-learn (1.x) and numpy 1.26 compute, on Kaggle's features_30_sec.csv (57 numeric
+scikit-learn 1.9.1 and numpy 1.26.4 (tests/requirements-golden-sklearn.txt) compute, on Kaggle's features_30_sec.csv (57 numeric
 columns: filename and length dropped; labels LabelEncoder-sorted) with the study's split
 (perm = RandomState(42).permutation(n), test = first ceil(0.2 n) of perm) and a
 StandardScaler fitted on the training rows:
@@ -13,7 +13,7 @@ StandardScaler fitted on the training rows:
     coefficients, intercepts, probabilities;
   - accuracy / precision / recall / F1 (zero_division=0) / confusion matrix on hand-made labels.
 The output (tests/golden/learners/golden.json) is committed; the C++ tests never need Python.
-Run:  python3 tests/make_golden_learners.py [path/to/features_30_sec.csv]
+Run through tests/make_goldens.py (pinned "sklearn" environment, tests/golden_env.sh).
 """
 import csv, json, math, os, sys
 
@@ -28,7 +28,7 @@ from sklearn.svm import SVC
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CSV = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-    HERE, "..", "..", "shared", "data", "gtzan", "features_30_sec.csv")
+    HERE, "..", "data", "gtzan", "features_30_sec.csv")
 OUT = os.path.join(HERE, "golden", "learners", "golden.json")
 
 

@@ -2,9 +2,10 @@
 """Golden fixtures for host/ml: numpy RandomState permutations, scikit-learn splitters and
 preprocessing. Writes tests/golden/splits/{numpy_random,train_test_split,kfold,preprocess}.json.
 
-Run from the repository root:  python3 tests/make_golden_splits.py
+Run through tests/make_goldens.py in the pinned "sklearn" environment
+(tests/requirements-golden-sklearn.txt, made by tests/golden_env.sh).
 Needs numpy + scikit-learn (+ scipy); the C++ tests only read the committed JSON files.
-Input tables: ../shared/data/gtzan/ (or $GTZAN_SHARED/data/gtzan/).
+Input tables: data/gtzan/ (Kaggle's tables, shipped in the repository).
 """
 import csv
 import json
@@ -21,8 +22,7 @@ from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.utils.extmath import svd_flip
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("GTZAN_SHARED", ROOT.parent / "shared"))
-GTZAN = SHARED / "data" / "gtzan"
+GTZAN = ROOT / "data" / "gtzan"
 OUT = ROOT / "tests" / "golden" / "splits"
 
 

@@ -29,7 +29,7 @@ struct KaggleTable {
 
 // Kaggle's 30-s table through host/ml's reader (57 features; filename and length dropped).
 inline KaggleTable read_kaggle_30s() {
-  const auto table = ml::read_feature_table(shared_dir() / "data" / "gtzan" / "features_30_sec.csv");
+  const auto table = ml::read_feature_table(gtzan_data_dir() / "features_30_sec.csv");
   KaggleTable t;
   for (std::size_t r = 0; r < table.rows(); ++r)
     t.X.emplace_back(table.X.row(r), table.X.row(r) + table.X.cols);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "backend/feature_backend.hpp"
+#include "fixtures.hpp"
 #include "engine/gpu_engine.hpp"
 #include "engine/layers.hpp"
 #include "engine/trainer.hpp"
@@ -414,7 +415,7 @@ TEST_CASE("gpu engine: a short seed_dense training run follows the CPU's") {
     return d;
   };
   const auto tr = make(400), te = make(200);
-  const auto spec = load_model_spec(std::string(GTZAN_SOURCE_DIR) + "/experiments/models/seed_dense.toml");
+  const auto spec = load_model_spec(test::source_dir().string() + "/experiments/models/seed_dense.toml");
   auto cpu = make_cpu_backend<float>(2);
   auto gpu = make_engine_backend("cuda", 1);
   const auto base = fs::temp_directory_path() / ("gtzan_engine_gpu_" + std::to_string(::getpid()));
@@ -465,7 +466,7 @@ TEST_CASE("gpu engine: a short seed_lstm training run on cuDNN follows the CPU's
     return d;
   };
   const auto tr = make(192), te = make(96);
-  const auto spec = load_model_spec(std::string(GTZAN_SOURCE_DIR) + "/experiments/models/seed_lstm.toml");
+  const auto spec = load_model_spec(test::source_dir().string() + "/experiments/models/seed_lstm.toml");
   auto cpu = make_cpu_backend<float>(2);
   auto gpu = make_cuda_engine_backend("cudnn");
   const auto base = fs::temp_directory_path() / ("gtzan_engine_gpu_lstm_" + std::to_string(::getpid()));

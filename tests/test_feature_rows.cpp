@@ -122,12 +122,12 @@ TEST_CASE("seed309 rows match librosa's unpadded rows", "[rows][librosa]") {
 // Clips the fixtures never saw: 5-s synthetic tracks of every genre, with librosa's rows made
 // by tests/make_golden_unseen.py (committed in tests/golden/).
 TEST_CASE("seed309 rows match librosa on unseen clips (track rows)", "[rows][librosa][unseen]") {
-  const std::filesystem::path golden = GTZAN_SOURCE_DIR "/tests/golden";
+  const std::filesystem::path golden = test::golden_dir();
   check_table(golden / "unseen_seed309_track.csv", golden / "unseen", true, 0);
 }
 
 TEST_CASE("seed309 rows match librosa on unseen clips (as loaded)", "[rows][librosa][unseen]") {
-  const std::filesystem::path golden = GTZAN_SOURCE_DIR "/tests/golden";
+  const std::filesystem::path golden = test::golden_dir();
   check_table(golden / "unseen_seed309_unpadded.csv", golden / "unseen", false, 0);
 }
 

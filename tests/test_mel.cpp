@@ -13,12 +13,6 @@ using namespace gtzan;
 
 namespace {
 
-Matrix to_matrix(const test::Golden& g) {
-  Matrix m(g.rows, g.cols);
-  for (std::size_t i = 0; i < g.data.size(); ++i) m.data[i] = static_cast<float>(g.data[i]);
-  return m;
-}
-
 void report(const char* clip, const char* name, const test::Diff& d) {
   std::printf("%-8s %-14s max_abs %.3g peak %.4g rel %.3g\n", clip, name, d.max_abs, d.ref_peak,
               d.rel_to_peak);
@@ -67,7 +61,7 @@ TEST_CASE("mel_filterbank matches librosa.filters.mel (Slaney)", "[mel]") {
 TEST_CASE("mel projection of librosa's own power spectrogram matches mel128/mel64", "[mel][librosa]") {
   for (const auto& clip : test::fixture_clips()) {
     INFO("clip " << clip);
-    const Matrix P = to_matrix(test::golden(clip, "stft_power"));
+    const Matrix P = test::to_matrix(test::golden(clip, "stft_power"));
     for (int n_mels : {128, 64}) {
       const std::string name = "mel" + std::to_string(n_mels);
       const auto d = test::compare(features::melspectrogram(P, n_mels), test::golden(clip, name));

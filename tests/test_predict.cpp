@@ -28,8 +28,8 @@ namespace {
 
 using test::TempDir;
 
-fs::path kaggle30() { return test::shared_dir() / "data/gtzan/features_30_sec.csv"; }
-fs::path kaggle3_slice() { return test::shared_dir() / "data/gtzan/features_3_sec_subset_classical_jazz_rock.csv"; }
+fs::path kaggle30() { return test::gtzan_data_dir() / "features_30_sec.csv"; }
+fs::path kaggle3_slice() { return test::gtzan_data_dir() / "features_3_sec_subset_classical_jazz_rock.csv"; }
 
 // The message of the InputError that f throws (fails the test when it throws nothing else).
 template <class F>

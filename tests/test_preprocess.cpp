@@ -19,7 +19,7 @@ using nlohmann::json;
 
 namespace {
 
-std::filesystem::path gtzan_data() { return test::shared_dir() / "data/gtzan"; }
+std::filesystem::path gtzan_data() { return test::gtzan_data_dir(); }
 std::filesystem::path kaggle30() { return gtzan_data() / "features_30_sec.csv"; }
 std::filesystem::path kaggle3_slice() { return gtzan_data() / "features_3_sec_subset_classical_jazz_rock.csv"; }
 

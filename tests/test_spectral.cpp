@@ -25,7 +25,7 @@ namespace {
 test::Diff check(const std::string& clip, const char* name, const Matrix& ours, const char* tag) {
   const auto g = test::golden(clip, name);
   REQUIRE(g.rows == ours.rows);
-  REQUIRE(g.cols == ours.cols);
+  REQUIRE((ours.cols == g.full_cols || ours.cols == g.cols));  // whole, or from kept input
   const auto d = test::compare(ours, g);
   std::printf("%-4s %-8s %-18s max_abs %.3g peak %.4g rel %.3g\n", tag, clip.c_str(), name,
               d.max_abs, d.ref_peak, d.rel_to_peak);
@@ -37,9 +37,10 @@ void check_rolloff(const std::string& clip, const Matrix& ours, const char* tag)
   const auto g = test::golden(clip, "spectral_rolloff");
   check(clip, "spectral_rolloff", ours, tag);
   const double bin = 22050.0 / 2048.0;
+  const Matrix kept = test::kept_columns(ours, g);
   int off_by_one = 0, worse = 0;
-  for (std::size_t t = 0; t < ours.cols; ++t) {
-    const double diff = std::abs(ours.at(0, t) - g.at(0, t));
+  for (std::size_t t = 0; t < kept.cols; ++t) {
+    const double diff = std::abs(kept.at(0, t) - g.at(0, t));
     if (diff < 1e-3) continue;
     if (std::abs(diff - bin) < 1e-3)
       ++off_by_one;

@@ -1,5 +1,5 @@
 // numpy RandomState and scikit-learn's splitters, index for index, against
-// ../shared/fixtures/splits (sklearn 1.2.1) and tests/golden/splits (tests/make_golden_splits.py).
+// tests/golden/splits/train_test_split_rs42.json (tests/make_golden_split_rs42.py, sklearn 1.2.1) and tests/golden/splits (tests/make_golden_splits.py).
 #include <catch2/catch.hpp>
 
 #include <fstream>
@@ -33,8 +33,8 @@ std::optional<uint32_t> seed_of(const json& j) {
 
 }  // namespace
 
-TEST_CASE("RandomState raw words and random_sample match numpy (shared fixture)", "[splits][numpy]") {
-  const auto j = load(test::shared_dir() / "fixtures/splits/train_test_split_rs42.json")["numpy_random_state"];
+TEST_CASE("RandomState raw words and random_sample match numpy (rs42 fixture)", "[splits][numpy]") {
+  const auto j = load(test::golden_dir() / "splits/train_test_split_rs42.json")["numpy_random_state"];
   ml::RandomState rs(j["seed"].get<uint32_t>());
   for (const auto& w : j["raw_mt19937_uint32_first5"]) CHECK(rs.next_uint32() == w.get<uint32_t>());
   ml::RandomState rs2(42);
@@ -65,8 +65,8 @@ TEST_CASE("permutation(n) matches numpy for many n and seeds", "[splits][numpy]"
   }
 }
 
-TEST_CASE("train_test_split matches scikit-learn 1.2.1 (shared fixture)", "[splits][sklearn]") {
-  const auto j = load(test::shared_dir() / "fixtures/splits/train_test_split_rs42.json");
+TEST_CASE("train_test_split matches scikit-learn 1.2.1 (rs42 fixture)", "[splits][sklearn]") {
+  const auto j = load(test::golden_dir() / "splits/train_test_split_rs42.json");
   int checked = 0;
   for (const auto& c : j["cases"]) {
     const int n = c["n"];

@@ -33,7 +33,7 @@ Action add_experiment(CLI::App& app) {
   sub->add_option("--out", o->out, "Output folder")->required();
   auto* data = sub->add_option("--data", o->data, "Audio: a GTZAN tree (genres_original/<genre>/*.wav)");
   sub->add_option("--features", o->features, "Feature CSV(s): Kaggle's or ours (repeatable)")->excludes(data);
-  sub->add_option("--splits", o->splits, "Folder of the fault-filtered lists (default: shared/data/gtzan/splits)");
+  sub->add_option("--splits", o->splits, "Folder of the fault-filtered lists (default: the repository's data/gtzan/splits)");
   sub->add_flag("--quick", o->quick, "Use the config's [quick] overrides (small, fast)");
   sub->add_option("--device", o->device, "cpu | cuda (networks)")->check(CLI::IsMember({"cpu", "cuda", "auto"}))
       ->capture_default_str();

@@ -240,13 +240,17 @@ FilteredSplit load_fault_filtered(const fs::path& dir) {
 
 fs::path default_splits_dir() {
   if (const char* e = std::getenv("GTZAN_SPLITS_DIR")) return e;
+  // The lists ship in the repository (data/gtzan/splits): look from the working directory
+  // up, then from the executable's folder up (build/gtzan, or an installed copy).
+  const fs::path rel = fs::path("data") / "gtzan" / "splits";
   std::error_code ec;
-  for (fs::path d = fs::current_path(ec); !d.empty(); d = d.parent_path()) {
-    const fs::path p = d / "shared" / "data" / "gtzan" / "splits";
-    if (fs::exists(p / "fault_filtered_test.txt")) return p;
-    if (d == d.parent_path()) break;
+  for (const fs::path& start : {fs::current_path(ec), fs::read_symlink("/proc/self/exe", ec).parent_path()}) {
+    for (fs::path d = start; !d.empty(); d = d.parent_path()) {
+      if (fs::exists(d / rel / "fault_filtered_test.txt", ec)) return d / rel;
+      if (d == d.parent_path()) break;
+    }
   }
-  return fs::path("shared") / "data" / "gtzan" / "splits";
+  return rel;
 }
 
 }  // namespace gtzan::experiments

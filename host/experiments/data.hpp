@@ -69,8 +69,8 @@ struct FilteredSplit {
   std::string unavailable;  // why the split does not apply (e.g. synthetic data), or empty
 };
 FilteredSplit load_fault_filtered(const std::filesystem::path& splits_dir);
-// Default location: $GTZAN_SPLITS_DIR, else ../shared/data/gtzan/splits from the working
-// directory or any parent folder.
+// Default location: $GTZAN_SPLITS_DIR, else data/gtzan/splits (shipped in the repository)
+// found from the working directory or the executable's folder, or any parent of them.
 std::filesystem::path default_splits_dir();
 
 // FNV-1a 64 of a string, as 16 hex digits.

@@ -10,7 +10,7 @@
 
 namespace gtzan::experiments {
 
-// The study's headline accuracy (percent) from SEED_PROTOCOL.md; nullopt when not reported.
+// The study's headline accuracy (percent) from docs/study.md; nullopt when not reported.
 // lstm: the held-out figure (train = true: the printed last-epoch training accuracy).
 std::optional<double> study_accuracy(const std::string& subset, double seconds, const std::string& model,
                                      bool lstm_train = false);

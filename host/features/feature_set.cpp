@@ -58,7 +58,7 @@ FeatureSet make_core() {
   return s;
 }
 
-// The study's 309 columns (SEED_PROTOCOL.md), in its names and order: core's blocks with the
+// The study's 309 columns (docs/study.md), in its names and order: core's blocks with the
 // constant-Q, tonnetz and rhythm blocks in between, as the study's feature CSV has them.
 FeatureSet make_seed309() {
   FeatureSet s{"seed309", "the study's 309 columns in its names and order (core + constant-Q, "

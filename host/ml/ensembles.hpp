@@ -10,7 +10,7 @@
 //   Labels come from each model's predict() (the SVM's are its one-vs-one votes, not the
 //   argmax of its probabilities), so they are passed separately.
 // - weighted_vote: sum_m w_m P_m / sum_m w_m (the study used each model's TEST accuracy as
-//   w_m: flaw 3 in SEED_PROTOCOL.md; pass validation accuracies for an honest variant).
+//   w_m: flaw 3 in docs/study.md; pass validation accuracies for an honest variant).
 // - stacking: a LogisticRegression fitted on the base models' probabilities concatenated
 //   (model-major: model 0's K columns, then model 1's, ...). The study fitted it on the base
 //   models' IN-SAMPLE training probabilities (flaw 4); out_of_fold_proba() gives the honest
