@@ -144,6 +144,18 @@ TEST_CASE("fault_filtered is skipped with a note when no filename matches") {
   CHECK(note.find("fault-filtered") != std::string::npos);
 }
 
+TEST_CASE("the fault-filtered lists ship with the repository and are found by default") {
+  // From the build folder (inside the checkout), with no GTZAN_SPLITS_DIR: the default is the
+  // repository's data/gtzan/splits, and the lists are Kereliuk et al.'s 443 + 197 / 290 tracks.
+  ::unsetenv("GTZAN_SPLITS_DIR");
+  const fs::path dir = default_splits_dir();
+  CHECK(fs::equivalent(dir, kSource / "data" / "gtzan" / "splits"));
+  const FilteredSplit s = load_fault_filtered(dir);
+  CHECK(s.train.size() == 443 + 197);
+  CHECK(s.test.size() == 290);
+  CHECK(s.train.front() == "blues.00029");  // the lists name tracks as blues/blues.00029.au
+}
+
 TEST_CASE("quick seed table end to end: every cell, deterministic, resumable, reports") {
   const fs::path base = fs::temp_directory_path() / ("gtzan_test_experiments_" + std::to_string(::getpid()));
   fs::remove_all(base);

@@ -21,10 +21,10 @@ Action add_experiment(CLI::App& app) {
   sub->footer(
       "Examples:\n"
       "  gtzan experiment experiments/seed_table.toml --out runs/demo --quick     # synthetic, < 2 min\n"
-      "  gtzan experiment experiments/seed_table.toml --out runs/gtzan --data data/gtzan\n"
+      "  gtzan experiment experiments/seed_table.toml --out runs/gtzan --data ~/gtzan/Data   # GTZAN audio\n"
       "  gtzan experiment experiments/seed_table.toml --out runs/kaggle \\\n"
-      "        --features data/gtzan/features_30_sec.csv --features data/gtzan/features_3_sec.csv\n"
-      "  gtzan experiment experiments/honest.toml --out runs/honest --data data/gtzan\n"
+      "        --features data/gtzan/features_30_sec.csv --features ~/gtzan/Data/features_3_sec.csv\n"
+      "  gtzan experiment experiments/honest.toml --out runs/honest --data ~/gtzan/Data\n"
       "Without --data or --features the synthetic dataset is generated into OUT/cache.\n"
       "Writes OUT/results.json after every cell (a rerun skips finished cells), then\n"
       "OUT/report.md and OUT/report.html. Protocols: seed (the study's, leaky), track_grouped,\n"
