@@ -1,4 +1,5 @@
 #include "chroma_cens.cuh"
+#include "launch.cuh"
 
 #include <cfloat>
 
@@ -71,9 +72,8 @@ void launch_chroma_cens(const float* raw, long total_cols, const long* offsets,
   const int threads = 128;
   long blocks = (total_cols + threads - 1) / threads;
   if (blocks > 1048576) blocks = 1048576;
-  cens_quantise_kernel<<<static_cast<unsigned>(blocks), threads, 0, stream>>>(raw, total_cols, scratch);
-  cens_smooth_kernel<<<static_cast<unsigned>(blocks), threads, 0, stream>>>(
-      scratch, total_cols, offsets, counts, owner, weights, out);
+  GTZAN_LAUNCH(cens_quantise_kernel, static_cast<unsigned>(blocks), threads, 0, stream, raw, total_cols, scratch);
+  GTZAN_LAUNCH(cens_smooth_kernel, static_cast<unsigned>(blocks), threads, 0, stream, scratch, total_cols, offsets, counts, owner, weights, out);
 }
 
 }  // namespace gtzan::kernels

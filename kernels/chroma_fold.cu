@@ -1,4 +1,5 @@
 #include "chroma_fold.cuh"
+#include "launch.cuh"
 
 #include <cfloat>
 
@@ -39,8 +40,7 @@ void launch_chroma_fold(const float* C, int n_in, long cols, const int* bin_chro
   if (cols == 0) return;
   const int threads = 128;
   const long blocks = (cols + threads - 1) / threads;
-  chroma_fold_kernel<<<static_cast<unsigned>(blocks < 1048576 ? blocks : 1048576), threads, 0,
-                       stream>>>(C, n_in, cols, bin_chroma, inf_normalise, out);
+  GTZAN_LAUNCH(chroma_fold_kernel, static_cast<unsigned>(blocks < 1048576 ? blocks : 1048576), threads, 0, stream, C, n_in, cols, bin_chroma, inf_normalise, out);
 }
 
 }  // namespace gtzan::kernels

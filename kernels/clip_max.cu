@@ -1,6 +1,7 @@
 #include <cfloat>
 
 #include "clip_max.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -35,7 +36,7 @@ template <typename T>
 void launch(const T* data, int rows, long total_cols, const long* offsets, const long* counts,
             int clips, T* out, cudaStream_t stream) {
   if (clips <= 0) return;
-  clip_max_kernel<T><<<clips, kThreads, 0, stream>>>(data, rows, total_cols, offsets, counts, out);
+  GTZAN_LAUNCH(clip_max_kernel<T>, clips, kThreads, 0, stream, data, rows, total_cols, offsets, counts, out);
 }
 
 }  // namespace

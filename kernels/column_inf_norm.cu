@@ -1,4 +1,5 @@
 #include "column_inf_norm.cuh"
+#include "launch.cuh"
 
 #include <cfloat>
 
@@ -21,8 +22,7 @@ void launch_column_inf_norm(float* data, int rows, long cols, cudaStream_t strea
   if (cols == 0 || rows == 0) return;
   const int threads = 256;
   const long blocks = (cols + threads - 1) / threads;
-  column_inf_norm_kernel<<<static_cast<unsigned>(blocks < 65535 ? blocks : 65535), threads, 0,
-                           stream>>>(data, rows, cols);
+  GTZAN_LAUNCH(column_inf_norm_kernel, static_cast<unsigned>(blocks < 65535 ? blocks : 65535), threads, 0, stream, data, rows, cols);
 }
 
 }  // namespace gtzan::kernels

@@ -1,4 +1,5 @@
 #include "convert.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -15,8 +16,7 @@ void launch(const From* in, long count, To* out, cudaStream_t stream) {
   if (count <= 0) return;
   const int threads = 256;
   const long blocks = (count + threads - 1) / threads;
-  convert_kernel<From, To><<<static_cast<unsigned>(blocks < 65535 ? blocks : 65535), threads, 0,
-                             stream>>>(in, count, out);
+  GTZAN_LAUNCH((convert_kernel<From, To>), static_cast<unsigned>(blocks < 65535 ? blocks : 65535), threads, 0, stream, in, count, out);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "cqt_octave.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -53,8 +54,7 @@ void launch_cqt_octave(const cufftComplex* spectra, long total_frames, int bins,
   if (total == 0) return;
   const int threads = 256;
   const long blocks = (total + threads - 1) / threads;
-  cqt_octave_kernel<<<static_cast<unsigned>(blocks < 1048576 ? blocks : 1048576), threads, 0,
-                      stream>>>(spectra, total_frames, bins, frame_offsets, frame_owner, rows,
+  GTZAN_LAUNCH(cqt_octave_kernel, static_cast<unsigned>(blocks < 1048576 ? blocks : 1048576), threads, 0, stream, spectra, total_frames, bins, frame_offsets, frame_owner, rows,
                                 row_ptr, cols, vals, scale, out_offsets, out_counts, bin_lo,
                                 out_stride, out);
 }

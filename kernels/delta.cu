@@ -1,4 +1,5 @@
 #include "delta.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -47,8 +48,7 @@ void launch_delta(const float* X, int rows, long total_cols, const long* offsets
   if (count <= 0) return;
   const int threads = 256;
   const long blocks = (count + threads - 1) / threads;
-  delta_kernel<<<static_cast<unsigned>(blocks < 65535 ? blocks : 65535), threads, 0, stream>>>(
-      X, rows, total_cols, offsets, counts, owner, taps, out);
+  GTZAN_LAUNCH(delta_kernel, static_cast<unsigned>(blocks < 65535 ? blocks : 65535), threads, 0, stream, X, rows, total_cols, offsets, counts, owner, taps, out);
 }
 
 }  // namespace gtzan::kernels

@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -20,7 +21,7 @@ __global__ void adam_kernel(std::size_t n, float* w, const float* g, float* m, f
 void launch_engine_adam(std::size_t n, float* w, const float* g, float* m, float* v, float lr,
                         float b1, float b2, float eps, cudaStream_t s) {
   if (n == 0) return;
-  adam_kernel<<<engine_blocks(n), 256, 0, s>>>(n, w, g, m, v, lr, b1, b2, 1.0f - b1, 1.0f - b2, eps);
+  GTZAN_LAUNCH(adam_kernel, engine_blocks(n), 256, 0, s, n, w, g, m, v, lr, b1, b2, 1.0f - b1, 1.0f - b2, eps);
 }
 
 }  // namespace gtzan::kernels

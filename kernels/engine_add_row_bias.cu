@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -12,7 +13,7 @@ __global__ void add_row_bias_kernel(float* y, const float* bias, std::size_t n, 
 void launch_engine_add_row_bias(float* y, const float* bias, int rows, int cols, cudaStream_t s) {
   const std::size_t n = std::size_t(rows) * cols;
   if (n == 0) return;
-  add_row_bias_kernel<<<engine_blocks(n), 256, 0, s>>>(y, bias, n, cols);
+  GTZAN_LAUNCH(add_row_bias_kernel, engine_blocks(n), 256, 0, s, y, bias, n, cols);
 }
 
 }  // namespace gtzan::kernels

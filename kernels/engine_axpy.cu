@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -11,7 +12,7 @@ __global__ void axpy_kernel(std::size_t n, float alpha, const float* x, float* y
 // y += alpha * x (no FMA, as the CPU loop)
 void launch_engine_axpy(std::size_t n, float alpha, const float* x, float* y, cudaStream_t s) {
   if (n == 0) return;
-  axpy_kernel<<<engine_blocks(n), 256, 0, s>>>(n, alpha, x, y);
+  GTZAN_LAUNCH(axpy_kernel, engine_blocks(n), 256, 0, s, n, alpha, x, y);
 }
 
 }  // namespace gtzan::kernels

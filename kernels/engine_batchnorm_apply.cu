@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -22,7 +23,7 @@ void launch_engine_batchnorm_apply(int rows, int cols, const float* x, const flo
                                    double eps, float* y, cudaStream_t s) {
   const std::size_t n = std::size_t(rows) * cols;
   if (n == 0) return;
-  batchnorm_apply_kernel<<<engine_blocks(n), 256, 0, s>>>(n, cols, x, gamma, beta, mean, var, eps, y);
+  GTZAN_LAUNCH(batchnorm_apply_kernel, engine_blocks(n), 256, 0, s, n, cols, x, gamma, beta, mean, var, eps, y);
 }
 
 }  // namespace gtzan::kernels

@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -50,11 +51,11 @@ void launch_engine_batchnorm_backward(int rows, int cols, const float* x, const 
                                       const float* dy, float* dx, float* dgamma, float* dbeta,
                                       double* work, cudaStream_t s) {
   if (cols <= 0) return;
-  batchnorm_sums_kernel<<<(cols + 127) / 128, 128, 0, s>>>(rows, cols, x, mean, var, eps, dy, dgamma,
+  GTZAN_LAUNCH(batchnorm_sums_kernel, (cols + 127) / 128, 128, 0, s, rows, cols, x, mean, var, eps, dy, dgamma,
                                                             dbeta, work);
   const std::size_t n = std::size_t(rows) * cols;
   if (n == 0) return;
-  batchnorm_dx_kernel<<<engine_blocks(n), 256, 0, s>>>(n, rows, cols, x, gamma, mean, var, eps, dy,
+  GTZAN_LAUNCH(batchnorm_dx_kernel, engine_blocks(n), 256, 0, s, n, rows, cols, x, gamma, mean, var, eps, dy,
                                                         work, dx);
 }
 

@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -23,7 +24,7 @@ __global__ void batchnorm_stats_kernel(int rows, int cols, const float* x, float
 void launch_engine_batchnorm_stats(int rows, int cols, const float* x, float* mean, float* var,
                                    cudaStream_t s) {
   if (cols <= 0) return;
-  batchnorm_stats_kernel<<<(cols + 127) / 128, 128, 0, s>>>(rows, cols, x, mean, var);
+  GTZAN_LAUNCH(batchnorm_stats_kernel, (cols + 127) / 128, 128, 0, s, rows, cols, x, mean, var);
 }
 
 }  // namespace gtzan::kernels

@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -27,7 +28,7 @@ void launch_engine_col2im(const float* dcol, float* dx, int batch, int length, i
                           int pad_left, cudaStream_t s) {
   const std::size_t n = std::size_t(batch) * length * cin;
   if (n == 0) return;
-  col2im_kernel<<<engine_blocks(n), 256, 0, s>>>(dcol, dx, length, cin, kernel, pad_left, n);
+  GTZAN_LAUNCH(col2im_kernel, engine_blocks(n), 256, 0, s, dcol, dx, length, cin, kernel, pad_left, n);
 }
 
 }  // namespace gtzan::kernels

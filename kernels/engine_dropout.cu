@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -27,7 +28,7 @@ void launch_engine_dropout(const float* x, float* y, float* scale, std::size_t n
                            std::uint64_t seed, std::uint64_t offset, cudaStream_t s) {
   if (n == 0) return;
   const float keep_scale = static_cast<float>(1.0 / (1.0 - rate));
-  dropout_kernel<<<engine_blocks(n), 256, 0, s>>>(x, y, scale, n, rate, keep_scale, seed, offset);
+  GTZAN_LAUNCH(dropout_kernel, engine_blocks(n), 256, 0, s, x, y, scale, n, rate, keep_scale, seed, offset);
 }
 
 }  // namespace gtzan::kernels

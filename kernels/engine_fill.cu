@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -10,7 +11,7 @@ __global__ void fill_kernel(float* dst, std::size_t n, float v) {
 
 void launch_engine_fill(float* dst, std::size_t n, float value, cudaStream_t s) {
   if (n == 0) return;
-  fill_kernel<<<engine_blocks(n), 256, 0, s>>>(dst, n, value);
+  GTZAN_LAUNCH(fill_kernel, engine_blocks(n), 256, 0, s, dst, n, value);
 }
 
 }  // namespace gtzan::kernels

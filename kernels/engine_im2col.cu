@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -21,7 +22,7 @@ void launch_engine_im2col(const float* x, float* col, int batch, int length, int
                           int pad_left, cudaStream_t s) {
   const std::size_t n = std::size_t(batch) * length * kernel * cin;
   if (n == 0) return;
-  im2col_kernel<<<engine_blocks(n), 256, 0, s>>>(x, col, length, cin, kernel, pad_left, n);
+  GTZAN_LAUNCH(im2col_kernel, engine_blocks(n), 256, 0, s, x, col, length, cin, kernel, pad_left, n);
 }
 
 }  // namespace gtzan::kernels

@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -66,7 +67,7 @@ void launch_engine_lstm_step_forward(int batch, int units, float* gates, const f
                                      cudaStream_t s) {
   const std::size_t n = std::size_t(batch) * units;
   if (n == 0) return;
-  lstm_forward_kernel<<<engine_blocks(n), 256, 0, s>>>(batch, units, gates, c_prev, h_prev, mask, c, h);
+  GTZAN_LAUNCH(lstm_forward_kernel, engine_blocks(n), 256, 0, s, batch, units, gates, c_prev, h_prev, mask, c, h);
 }
 
 void launch_engine_lstm_step_backward(int batch, int units, const float* gates, const float* c_prev,
@@ -74,7 +75,7 @@ void launch_engine_lstm_step_backward(int batch, int units, const float* gates, 
                                       float* dgates, float* dh_prev, cudaStream_t s) {
   const std::size_t n = std::size_t(batch) * units;
   if (n == 0) return;
-  lstm_backward_kernel<<<engine_blocks(n), 256, 0, s>>>(batch, units, gates, c_prev, c, mask, dh, dc,
+  GTZAN_LAUNCH(lstm_backward_kernel, engine_blocks(n), 256, 0, s, batch, units, gates, c_prev, c, mask, dh, dc,
                                                          dgates, dh_prev);
 }
 

@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -63,7 +64,7 @@ void launch_engine_lstm_pack_weights(int in, int units, const float* kernel, con
                                      float* weight_space, cudaStream_t s) {
   const std::size_t n = lstm_parameter_count(in, units);
   if (n == 0) return;
-  pack_kernel<<<engine_blocks(n), 256, 0, s>>>(in, units, kernel, recurrent, bias, layout, weight_space, n);
+  GTZAN_LAUNCH(pack_kernel, engine_blocks(n), 256, 0, s, in, units, kernel, recurrent, bias, layout, weight_space, n);
 }
 
 void launch_engine_lstm_unpack_weights(int in, int units, const float* weight_space,
@@ -71,7 +72,7 @@ void launch_engine_lstm_unpack_weights(int in, int units, const float* weight_sp
                                        float* recurrent, float* bias, cudaStream_t s) {
   const std::size_t n = lstm_parameter_count(in, units);
   if (n == 0) return;
-  unpack_kernel<<<engine_blocks(n), 256, 0, s>>>(in, units, weight_space, layout, kernel, recurrent, bias, n);
+  GTZAN_LAUNCH(unpack_kernel, engine_blocks(n), 256, 0, s, in, units, weight_space, layout, kernel, recurrent, bias, n);
 }
 
 }  // namespace gtzan::kernels

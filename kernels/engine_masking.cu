@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -15,7 +16,7 @@ __global__ void masking_kernel(int rows, int cols, const float* x, float* mask) 
 
 void launch_engine_masking(int rows, int cols, const float* x, float* mask, cudaStream_t s) {
   if (rows <= 0) return;
-  masking_kernel<<<(rows + 127) / 128, 128, 0, s>>>(rows, cols, x, mask);
+  GTZAN_LAUNCH(masking_kernel, (rows + 127) / 128, 128, 0, s, rows, cols, x, mask);
 }
 
 }  // namespace gtzan::kernels

@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -48,7 +49,7 @@ void launch_engine_maxpool_forward(int batch, int length, int ch, int pool, cons
   const int out = (length + pool - 1) / pool;
   const std::size_t n = std::size_t(batch) * out * ch;
   if (n == 0) return;
-  maxpool_forward_kernel<<<engine_blocks(n), 256, 0, s>>>(length, ch, pool, out, x, y, n);
+  GTZAN_LAUNCH(maxpool_forward_kernel, engine_blocks(n), 256, 0, s, length, ch, pool, out, x, y, n);
 }
 
 void launch_engine_maxpool_backward(int batch, int length, int ch, int pool, const float* x,
@@ -56,7 +57,7 @@ void launch_engine_maxpool_backward(int batch, int length, int ch, int pool, con
   const int out = (length + pool - 1) / pool;
   const std::size_t n = std::size_t(batch) * out * ch;
   if (n == 0) return;
-  maxpool_backward_kernel<<<engine_blocks(n), 256, 0, s>>>(length, ch, pool, out, x, y, dy, dx, n);
+  GTZAN_LAUNCH(maxpool_backward_kernel, engine_blocks(n), 256, 0, s, length, ch, pool, out, x, y, dy, dx, n);
 }
 
 }  // namespace gtzan::kernels

@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -14,7 +15,7 @@ __global__ void moving_average_kernel(float* moving, const float* batch, std::si
 void launch_engine_moving_average(float* moving, const float* batch, std::size_t n, double momentum,
                                   cudaStream_t s) {
   if (n == 0) return;
-  moving_average_kernel<<<engine_blocks(n), 256, 0, s>>>(moving, batch, n, momentum, 1.0 - momentum);
+  GTZAN_LAUNCH(moving_average_kernel, engine_blocks(n), 256, 0, s, moving, batch, n, momentum, 1.0 - momentum);
 }
 
 }  // namespace gtzan::kernels

@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -10,7 +11,7 @@ __global__ void mul_kernel(const float* a, const float* b, float* c, std::size_t
 
 void launch_engine_mul(const float* a, const float* b, float* c, std::size_t n, cudaStream_t s) {
   if (n == 0) return;
-  mul_kernel<<<engine_blocks(n), 256, 0, s>>>(a, b, c, n);
+  GTZAN_LAUNCH(mul_kernel, engine_blocks(n), 256, 0, s, a, b, c, n);
 }
 
 }  // namespace gtzan::kernels

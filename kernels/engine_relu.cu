@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -14,12 +15,12 @@ __global__ void relu_backward_kernel(const float* y, const float* dy, float* dx,
 
 void launch_engine_relu_forward(const float* x, float* y, std::size_t n, cudaStream_t s) {
   if (n == 0) return;
-  relu_forward_kernel<<<engine_blocks(n), 256, 0, s>>>(x, y, n);
+  GTZAN_LAUNCH(relu_forward_kernel, engine_blocks(n), 256, 0, s, x, y, n);
 }
 // From the output y, as the CPU backend (dx = y > 0 ? dy : 0).
 void launch_engine_relu_backward(const float* y, const float* dy, float* dx, std::size_t n, cudaStream_t s) {
   if (n == 0) return;
-  relu_backward_kernel<<<engine_blocks(n), 256, 0, s>>>(y, dy, dx, n);
+  GTZAN_LAUNCH(relu_backward_kernel, engine_blocks(n), 256, 0, s, y, dy, dx, n);
 }
 
 }  // namespace gtzan::kernels

@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -13,7 +14,7 @@ void launch_engine_row_scale(int rows, int cols, const float* x, const float* sc
                              cudaStream_t s) {
   const std::size_t n = std::size_t(rows) * cols;
   if (n == 0) return;
-  row_scale_kernel<<<engine_blocks(n), 256, 0, s>>>(n, cols, x, scale, y);
+  GTZAN_LAUNCH(row_scale_kernel, engine_blocks(n), 256, 0, s, n, cols, x, scale, y);
 }
 
 }  // namespace gtzan::kernels

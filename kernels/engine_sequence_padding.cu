@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -48,21 +49,21 @@ void launch_engine_repeat_last_valid(int batch, int steps, int width, const int*
                                      const float* valid, float* y, cudaStream_t s) {
   const std::size_t n = std::size_t(batch) * steps * width;
   if (n == 0) return;
-  repeat_kernel<<<engine_blocks(n), 256, 0, s>>>(steps, width, lengths, valid, y, n);
+  GTZAN_LAUNCH(repeat_kernel, engine_blocks(n), 256, 0, s, steps, width, lengths, valid, y, n);
 }
 
 void launch_engine_fold_padded_gradient(int batch, int steps, int width, const int* lengths,
                                         const float* dy, float* d_valid, cudaStream_t s) {
   const std::size_t n = std::size_t(batch) * steps * width;
   if (n == 0) return;
-  fold_kernel<<<engine_blocks(n), 256, 0, s>>>(steps, width, lengths, dy, d_valid, n);
+  GTZAN_LAUNCH(fold_kernel, engine_blocks(n), 256, 0, s, steps, width, lengths, dy, d_valid, n);
 }
 
 void launch_engine_zero_padded_steps(int batch, int steps, int width, const int* lengths, float* x,
                                      cudaStream_t s) {
   const std::size_t n = std::size_t(batch) * steps * width;
   if (n == 0) return;
-  zero_kernel<<<engine_blocks(n), 256, 0, s>>>(steps, width, lengths, x, n);
+  GTZAN_LAUNCH(zero_kernel, engine_blocks(n), 256, 0, s, steps, width, lengths, x, n);
 }
 
 }  // namespace gtzan::kernels

@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -19,7 +20,7 @@ __global__ void softmax_kernel(int rows, int classes, const float* logits, float
 
 void launch_engine_softmax(int rows, int classes, const float* logits, float* probs, cudaStream_t s) {
   if (rows <= 0) return;
-  softmax_kernel<<<(rows + 127) / 128, 128, 0, s>>>(rows, classes, logits, probs);
+  GTZAN_LAUNCH(softmax_kernel, (rows + 127) / 128, 128, 0, s, rows, classes, logits, probs);
 }
 
 }  // namespace gtzan::kernels

@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -30,7 +31,7 @@ __global__ void softmax_xent_kernel(int rows, int classes, const float* logits, 
 void launch_engine_softmax_xent(int rows, int classes, const float* logits, const float* labels,
                                 float* dlogits, float* loss, float* correct, cudaStream_t s) {
   if (rows <= 0) return;
-  softmax_xent_kernel<<<(rows + 127) / 128, 128, 0, s>>>(rows, classes, logits, labels, dlogits, loss,
+  GTZAN_LAUNCH(softmax_xent_kernel, (rows + 127) / 128, 128, 0, s, rows, classes, logits, labels, dlogits, loss,
                                                           correct);
 }
 

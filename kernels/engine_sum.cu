@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -19,7 +20,7 @@ __global__ void sum_kernel(const float* x, std::size_t n, double* out) {
 }  // namespace
 
 void launch_engine_sum(const float* x, std::size_t n, double* out, cudaStream_t s) {
-  sum_kernel<<<1, kThreads, 0, s>>>(x, n, out);
+  GTZAN_LAUNCH(sum_kernel, 1, kThreads, 0, s, x, n, out);
 }
 
 }  // namespace gtzan::kernels

@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -15,7 +16,7 @@ __global__ void sum_rows_kernel(const float* x, float* out, int rows, int cols) 
 
 void launch_engine_sum_rows(const float* x, float* out, int rows, int cols, cudaStream_t s) {
   if (cols <= 0) return;
-  sum_rows_kernel<<<(cols + 127) / 128, 128, 0, s>>>(x, out, rows, cols);
+  GTZAN_LAUNCH(sum_rows_kernel, (cols + 127) / 128, 128, 0, s, x, out, rows, cols);
 }
 
 }  // namespace gtzan::kernels

@@ -1,4 +1,5 @@
 #include "engine_ops.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -16,7 +17,7 @@ __global__ void swap01_kernel(const float* x, float* y, int d0, int d1, int d2, 
 void launch_engine_swap01(const float* x, float* y, int d0, int d1, int d2, cudaStream_t s) {
   const std::size_t n = std::size_t(d0) * d1 * d2;
   if (n == 0) return;
-  swap01_kernel<<<engine_blocks(n), 256, 0, s>>>(x, y, d0, d1, d2, n);
+  GTZAN_LAUNCH(swap01_kernel, engine_blocks(n), 256, 0, s, x, y, d0, d1, d2, n);
 }
 
 }  // namespace gtzan::kernels

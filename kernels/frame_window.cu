@@ -1,4 +1,5 @@
 #include "frame_window.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -34,7 +35,7 @@ void launch_frame_window_f64(const float* signals, const long* sample_offsets,
   const long y = total_frames < 65535 ? total_frames : 65535;
   const long z = (total_frames + y - 1) / y;
   dim3 grid((n_fft + threads - 1) / threads, static_cast<unsigned>(y), static_cast<unsigned>(z));
-  frame_window_kernel<<<grid, threads, 0, stream>>>(signals, sample_offsets, sample_counts,
+  GTZAN_LAUNCH(frame_window_kernel, grid, threads, 0, stream, signals, sample_offsets, sample_counts,
                                                     frame_offsets, frame_owner, total_frames,
                                                     n_fft, hop, window == Window::Hann, frames);
 }

@@ -1,4 +1,5 @@
 #include "gather_clips.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -27,7 +28,7 @@ void launch_gather_clips(const float* src, const long* src_offsets, const long* 
   const long blocks_x = (max_count + threads - 1) / threads;
   const dim3 grid(static_cast<unsigned>(blocks_x < 1024 ? blocks_x : 1024),
                   static_cast<unsigned>(n_clips < 65535 ? n_clips : 65535));
-  gather_clips_kernel<<<grid, threads, 0, stream>>>(src, src_offsets, dst_offsets, counts, n_clips, dst);
+  GTZAN_LAUNCH(gather_clips_kernel, grid, threads, 0, stream, src, src_offsets, dst_offsets, counts, n_clips, dst);
 }
 
 }  // namespace gtzan::kernels

@@ -1,4 +1,5 @@
 #include "hpss_mask.cuh"
+#include "launch.cuh"
 
 #include <cfloat>
 
@@ -51,14 +52,14 @@ unsigned blocks_for(long count, int threads) {
 
 void launch_hpss_magnitude(const cufftComplex* X, long count, float* S, cudaStream_t stream) {
   if (count == 0) return;
-  magnitude_kernel<<<blocks_for(count, 256), 256, 0, stream>>>(X, count, S);
+  GTZAN_LAUNCH(magnitude_kernel, blocks_for(count, 256), 256, 0, stream, X, count, S);
 }
 
 void launch_hpss_masks(const cufftComplex* X, const float* S, const float* harm,
                        const float* perc, long count, cufftComplex* H, cufftComplex* P,
                        cudaStream_t stream) {
   if (count == 0) return;
-  masks_kernel<<<blocks_for(count, 256), 256, 0, stream>>>(X, S, harm, perc, count, H, P);
+  GTZAN_LAUNCH(masks_kernel, blocks_for(count, 256), 256, 0, stream, X, S, harm, perc, count, H, P);
 }
 
 }  // namespace gtzan::kernels

@@ -1,4 +1,5 @@
 #include "istft.cuh"
+#include "launch.cuh"
 
 #include <cfloat>
 
@@ -64,7 +65,7 @@ void launch_irfft_input_f64(const cufftComplex* X, long frames, int bins, cufftD
                             cudaStream_t stream) {
   const long count = frames * bins;
   if (count == 0) return;
-  irfft_input_kernel<<<blocks_for(count, 256), 256, 0, stream>>>(X, count, bins, out);
+  GTZAN_LAUNCH(irfft_input_kernel, blocks_for(count, 256), 256, 0, stream, X, count, bins, out);
 }
 
 void launch_overlap_add(const double* time, const double* window, int n_fft, int hop,
@@ -72,8 +73,7 @@ void launch_overlap_add(const double* time, const double* window, int n_fft, int
                         const int* sample_owner, long total_samples, const long* frame_offsets,
                         const long* frame_counts, float* y, cudaStream_t stream) {
   if (total_samples == 0) return;
-  overlap_add_kernel<<<blocks_for(total_samples, 256), 256, 0, stream>>>(
-      time, window, n_fft, hop, sample_offsets, sample_counts, sample_owner, total_samples,
+  GTZAN_LAUNCH(overlap_add_kernel, blocks_for(total_samples, 256), 256, 0, stream, time, window, n_fft, hop, sample_offsets, sample_counts, sample_owner, total_samples,
       frame_offsets, frame_counts, y);
 }
 

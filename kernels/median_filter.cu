@@ -1,4 +1,5 @@
 #include "median_filter.cuh"
+#include "launch.cuh"
 
 #include <stdexcept>
 
@@ -81,15 +82,14 @@ void launch_median_filter_time(const float* S, long frames, int bins, const long
                                float* out, cudaStream_t stream) {
   check_kernel(kernel_size);
   if (frames == 0 || bins == 0) return;
-  median_time_kernel<<<grid_for(frames, bins), dim3(kBlockX, kBlockY), 0, stream>>>(
-      S, frames, bins, frame_offsets, frame_counts, frame_owner, out);
+  GTZAN_LAUNCH(median_time_kernel, grid_for(frames, bins), dim3(kBlockX, kBlockY), 0, stream, S, frames, bins, frame_offsets, frame_counts, frame_owner, out);
 }
 
 void launch_median_filter_freq(const float* S, long frames, int bins, int kernel_size,
                                float* out, cudaStream_t stream) {
   check_kernel(kernel_size);
   if (frames == 0 || bins == 0) return;
-  median_freq_kernel<<<grid_for(frames, bins), dim3(kBlockX, kBlockY), 0, stream>>>(S, frames,
+  GTZAN_LAUNCH(median_freq_kernel, grid_for(frames, bins), dim3(kBlockX, kBlockY), 0, stream, S, frames,
                                                                                    bins, out);
 }
 

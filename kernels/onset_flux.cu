@@ -1,4 +1,5 @@
 #include "onset_flux.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -52,8 +53,7 @@ void launch_onset_flux(const float* S, int bands, long total_cols, const long* o
                        const long* counts, const int* owner, int shift, bool median,
                        float* out, cudaStream_t stream) {
   if (total_cols == 0) return;
-  onset_flux_kernel<<<static_cast<unsigned>(total_cols), kMaxBands, 0, stream>>>(
-      S, bands, total_cols, offsets, counts, owner, shift, median, out);
+  GTZAN_LAUNCH(onset_flux_kernel, static_cast<unsigned>(total_cols), kMaxBands, 0, stream, S, bands, total_cols, offsets, counts, owner, shift, median, out);
 }
 
 }  // namespace gtzan::kernels

@@ -1,4 +1,5 @@
 #include "piptrack.cuh"
+#include "launch.cuh"
 
 #include <stdexcept>
 
@@ -127,8 +128,7 @@ void launch_piptrack_count(const cufftComplex* X, long frames, int bins, int k_l
                            int sr, int n_fft, int* counts, cudaStream_t stream) {
   check_bins(bins);
   if (frames == 0) return;
-  piptrack_kernel<false><<<blocks_for(frames), kThreads, 0, stream>>>(
-      X, frames, bins, k_lo, k_hi, sr, n_fft, counts, nullptr, nullptr, nullptr);
+  GTZAN_LAUNCH(piptrack_kernel<false>, blocks_for(frames), kThreads, 0, stream, X, frames, bins, k_lo, k_hi, sr, n_fft, counts, nullptr, nullptr, nullptr);
 }
 
 void launch_piptrack_write(const cufftComplex* X, long frames, int bins, int k_lo, int k_hi,
@@ -136,8 +136,7 @@ void launch_piptrack_write(const cufftComplex* X, long frames, int bins, int k_l
                            float* pitches, float* mags, cudaStream_t stream) {
   check_bins(bins);
   if (frames == 0) return;
-  piptrack_kernel<true><<<blocks_for(frames), kThreads, 0, stream>>>(
-      X, frames, bins, k_lo, k_hi, sr, n_fft, const_cast<int*>(counts), ends, pitches, mags);
+  GTZAN_LAUNCH(piptrack_kernel<true>, blocks_for(frames), kThreads, 0, stream, X, frames, bins, k_lo, k_hi, sr, n_fft, const_cast<int*>(counts), ends, pitches, mags);
 }
 
 }  // namespace gtzan::kernels

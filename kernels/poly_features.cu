@@ -1,4 +1,5 @@
 #include "poly_features.cuh"
+#include "launch.cuh"
 #include "spectral_frame.cuh"
 
 namespace gtzan::kernels {
@@ -22,7 +23,7 @@ __global__ void poly_kernel(const float* __restrict__ mag, int bins, long frames
 void launch_poly_features(const float* mag, int bins, long frames, const double* P, int m,
                           float* out, cudaStream_t stream) {
   if (frames <= 0 || m <= 0 || m > kMaxPolyCoeffs) return;
-  poly_kernel<<<detail::frame_blocks(frames, 128), 128, 0, stream>>>(mag, bins, frames, P, m, out);
+  GTZAN_LAUNCH(poly_kernel, detail::frame_blocks(frames, 128), 128, 0, stream, mag, bins, frames, P, m, out);
 }
 
 }  // namespace gtzan::kernels

@@ -1,4 +1,5 @@
 #include "power_spectrum.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -42,7 +43,7 @@ void launch_round_to_complex64(const cufftDoubleComplex* in, long count, cufftCo
   if (count == 0) return;
   const int threads = 256;
   const long blocks = (count + threads - 1) / threads;
-  round_kernel<<<static_cast<unsigned>(blocks < 65535 ? blocks : 65535), threads, 0, stream>>>(in, count, out);
+  GTZAN_LAUNCH(round_kernel, static_cast<unsigned>(blocks < 65535 ? blocks : 65535), threads, 0, stream, in, count, out);
 }
 
 void launch_spectrogram_power(const cufftComplex* X, long frames, int bins, int power,
@@ -52,7 +53,7 @@ void launch_spectrogram_power(const cufftComplex* X, long frames, int bins, int 
     const long count = frames - start < chunk ? frames - start : chunk;
     dim3 block(32, 8);
     dim3 grid((bins + 31) / 32, static_cast<unsigned>((count + 31) / 32));
-    power_kernel<<<grid, block, 0, stream>>>(X + start * bins, count, frames, bins, power, out + start);
+    GTZAN_LAUNCH(power_kernel, grid, block, 0, stream, X + start * bins, count, frames, bins, power, out + start);
   }
 }
 

@@ -1,4 +1,5 @@
 #include "power_to_db.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -33,14 +34,14 @@ unsigned blocks_for(long count, int threads) {
 
 void launch_power_to_db(const float* S, long count, float amin, float* out, cudaStream_t stream) {
   if (count <= 0) return;
-  power_to_db_kernel<<<blocks_for(count, 256), 256, 0, stream>>>(S, count, amin, out);
+  GTZAN_LAUNCH(power_to_db_kernel, blocks_for(count, 256), 256, 0, stream, S, count, amin, out);
 }
 
 void launch_db_floor(float* data, int rows, long total_cols, const int* owner,
                      const float* clip_max, float top_db, cudaStream_t stream) {
   const long count = static_cast<long>(rows) * total_cols;
   if (count <= 0) return;
-  db_floor_kernel<<<blocks_for(count, 256), 256, 0, stream>>>(data, rows, total_cols, owner,
+  GTZAN_LAUNCH(db_floor_kernel, blocks_for(count, 256), 256, 0, stream, data, rows, total_cols, owner,
                                                               clip_max, top_db);
 }
 

@@ -1,4 +1,5 @@
 #include "rms.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -32,8 +33,7 @@ void launch_rms(const float* signals, const long* sample_offsets, const long* sa
                 int frame_length, int hop, float* out, cudaStream_t stream) {
   if (total_frames <= 0) return;
   const long blocks = (total_frames + kWarpsPerBlock - 1) / kWarpsPerBlock;
-  rms_kernel<<<static_cast<unsigned>(blocks), 32 * kWarpsPerBlock, 0, stream>>>(
-      signals, sample_offsets, sample_counts, frame_offsets, frame_owner, total_frames,
+  GTZAN_LAUNCH(rms_kernel, static_cast<unsigned>(blocks), 32 * kWarpsPerBlock, 0, stream, signals, sample_offsets, sample_counts, frame_offsets, frame_owner, total_frames,
       frame_length, hop, out);
 }
 

@@ -1,4 +1,5 @@
 #include "row_stats.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -60,7 +61,7 @@ void launch_row_stats(const float* data, int rows, long total_cols, const long* 
                       const long* counts, int clips, double* mean, double* var,
                       cudaStream_t stream) {
   if (rows == 0 || clips == 0) return;
-  row_stats_kernel<<<dim3(rows, clips), kThreads, 0, stream>>>(data, rows, total_cols, offsets,
+  GTZAN_LAUNCH(row_stats_kernel, dim3(rows, clips), kThreads, 0, stream, data, rows, total_cols, offsets,
                                                                counts, mean, var);
 }
 
@@ -68,7 +69,7 @@ void launch_whole_stats(const float* data, int rows, long total_cols, const long
                         const long* counts, int clips, double* mean, double* var,
                         cudaStream_t stream) {
   if (clips == 0) return;
-  whole_stats_kernel<<<clips, kThreads, 0, stream>>>(data, rows, total_cols, offsets, counts,
+  GTZAN_LAUNCH(whole_stats_kernel, clips, kThreads, 0, stream, data, rows, total_cols, offsets, counts,
                                                      mean, var);
 }
 

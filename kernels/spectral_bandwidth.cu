@@ -1,4 +1,5 @@
 #include "spectral_bandwidth.cuh"
+#include "launch.cuh"
 #include "spectral_frame.cuh"
 
 namespace gtzan::kernels {
@@ -29,7 +30,7 @@ __global__ void bandwidth_kernel(const float* __restrict__ mag, int bins, long f
 void launch_spectral_bandwidth(const float* mag, int bins, long frames, double freq_step,
                                float* out, cudaStream_t stream) {
   if (frames <= 0) return;
-  bandwidth_kernel<<<detail::frame_blocks(frames, 256), 256, 0, stream>>>(mag, bins, frames,
+  GTZAN_LAUNCH(bandwidth_kernel, detail::frame_blocks(frames, 256), 256, 0, stream, mag, bins, frames,
                                                                           freq_step, out);
 }
 

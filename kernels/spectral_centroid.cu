@@ -1,4 +1,5 @@
 #include "spectral_centroid.cuh"
+#include "launch.cuh"
 #include "spectral_frame.cuh"
 
 namespace gtzan::kernels {
@@ -22,7 +23,7 @@ __global__ void centroid_kernel(const float* __restrict__ mag, int bins, long fr
 void launch_spectral_centroid(const float* mag, int bins, long frames, double freq_step,
                               float* out, cudaStream_t stream) {
   if (frames <= 0) return;
-  centroid_kernel<<<detail::frame_blocks(frames, 256), 256, 0, stream>>>(mag, bins, frames,
+  GTZAN_LAUNCH(centroid_kernel, detail::frame_blocks(frames, 256), 256, 0, stream, mag, bins, frames,
                                                                          freq_step, out);
 }
 

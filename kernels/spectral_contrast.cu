@@ -1,4 +1,5 @@
 #include "spectral_contrast.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -75,7 +76,7 @@ void launch_contrast_bands(const float* mag, long frames, const ContrastBands& b
   const int threads = 128;
   const dim3 grid(static_cast<unsigned>((frames + threads - 1) / threads),
                   static_cast<unsigned>(bands.count));
-  contrast_bands_kernel<<<grid, threads, 0, stream>>>(mag, frames, bands, peak_db, valley_db);
+  GTZAN_LAUNCH(contrast_bands_kernel, grid, threads, 0, stream, mag, frames, bands, peak_db, valley_db);
 }
 
 void launch_contrast_finish(const double* peak_db, const double* valley_db, int bands,
@@ -86,8 +87,7 @@ void launch_contrast_finish(const double* peak_db, const double* valley_db, int 
   if (count <= 0) return;
   const int threads = 256;
   const long blocks = (count + threads - 1) / threads;
-  contrast_finish_kernel<<<static_cast<unsigned>(blocks < 65535 ? blocks : 65535), threads, 0,
-                           stream>>>(peak_db, valley_db, bands, frames, owner, peak_max,
+  GTZAN_LAUNCH(contrast_finish_kernel, static_cast<unsigned>(blocks < 65535 ? blocks : 65535), threads, 0, stream, peak_db, valley_db, bands, frames, owner, peak_max,
                                      valley_max, top_db, out);
 }
 

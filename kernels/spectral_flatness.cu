@@ -1,4 +1,5 @@
 #include "spectral_flatness.cuh"
+#include "launch.cuh"
 #include "spectral_frame.cuh"
 
 namespace gtzan::kernels {
@@ -31,7 +32,7 @@ __global__ void flatness_kernel(const float* __restrict__ mag, int bins, long fr
 void launch_spectral_flatness(const float* mag, int bins, long frames, float* out,
                               cudaStream_t stream) {
   if (frames <= 0) return;
-  flatness_kernel<<<detail::frame_blocks(frames, 256), 256, 0, stream>>>(mag, bins, frames, out);
+  GTZAN_LAUNCH(flatness_kernel, detail::frame_blocks(frames, 256), 256, 0, stream, mag, bins, frames, out);
 }
 
 }  // namespace gtzan::kernels

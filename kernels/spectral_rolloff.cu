@@ -1,4 +1,5 @@
 #include "spectral_frame.cuh"
+#include "launch.cuh"
 #include "spectral_rolloff.cuh"
 
 namespace gtzan::kernels {
@@ -27,8 +28,7 @@ __global__ void rolloff_kernel(const float* __restrict__ mag, int bins, long fra
 void launch_spectral_rolloff(const float* mag, int bins, long frames, float roll_percent,
                              double freq_step, float* out, cudaStream_t stream) {
   if (frames <= 0) return;
-  rolloff_kernel<<<detail::frame_blocks(frames, 256), 256, 0, stream>>>(
-      mag, bins, frames, roll_percent, freq_step, out);
+  GTZAN_LAUNCH(rolloff_kernel, detail::frame_blocks(frames, 256), 256, 0, stream, mag, bins, frames, roll_percent, freq_step, out);
 }
 
 }  // namespace gtzan::kernels

@@ -1,4 +1,5 @@
 #include "stack_memory.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -25,8 +26,7 @@ void launch_stack_memory(const float* y, long total_cols, const long* offsets,
   if (total_cols == 0) return;
   const int threads = 256;
   const long blocks = (total_cols + threads - 1) / threads;
-  stack_memory_kernel<<<static_cast<unsigned>(blocks < 1048576 ? blocks : 1048576), threads, 0,
-                        stream>>>(y, total_cols, offsets, owner, n_steps, delay, out);
+  GTZAN_LAUNCH(stack_memory_kernel, static_cast<unsigned>(blocks < 1048576 ? blocks : 1048576), threads, 0, stream, y, total_cols, offsets, owner, n_steps, delay, out);
 }
 
 }  // namespace gtzan::kernels

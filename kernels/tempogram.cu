@@ -1,4 +1,5 @@
 #include "tempogram.cuh"
+#include "launch.cuh"
 
 #include <cfloat>
 
@@ -11,7 +12,7 @@ __global__ void tempogram_kernel(const float* __restrict__ env, long total_cols,
                                  const long* __restrict__ counts, const int* __restrict__ owner,
                                  const double* __restrict__ window, int win,
                                  float* __restrict__ out) {
-  extern __shared__ double shared[];
+  GTZAN_DYNAMIC_SHARED(double, shared);
   double* x = shared;
   double* red = shared + win;
   const long f = blockIdx.x;
@@ -62,8 +63,7 @@ void launch_tempogram(const float* env, long total_cols, const long* offsets,
                       float* out, cudaStream_t stream) {
   if (total_cols == 0) return;
   const std::size_t shared = 2 * static_cast<std::size_t>(win) * sizeof(double);
-  tempogram_kernel<<<static_cast<unsigned>(total_cols), win, shared, stream>>>(
-      env, total_cols, offsets, counts, owner, window, win, out);
+  GTZAN_LAUNCH(tempogram_kernel, static_cast<unsigned>(total_cols), win, shared, stream, env, total_cols, offsets, counts, owner, window, win, out);
 }
 
 }  // namespace gtzan::kernels

@@ -1,4 +1,5 @@
 #include "tonnetz.cuh"
+#include "launch.cuh"
 
 #include <cfloat>
 
@@ -36,8 +37,7 @@ void launch_tonnetz(const float* chroma, long cols, const double* phi, float* ou
   if (cols == 0) return;
   const int threads = 128;
   const long blocks = (cols + threads - 1) / threads;
-  tonnetz_kernel<<<static_cast<unsigned>(blocks < 1048576 ? blocks : 1048576), threads, 0,
-                   stream>>>(chroma, cols, phi, out);
+  GTZAN_LAUNCH(tonnetz_kernel, static_cast<unsigned>(blocks < 1048576 ? blocks : 1048576), threads, 0, stream, chroma, cols, phi, out);
 }
 
 }  // namespace gtzan::kernels

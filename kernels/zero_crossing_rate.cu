@@ -1,4 +1,5 @@
 #include "zero_crossing_rate.cuh"
+#include "launch.cuh"
 
 namespace gtzan::kernels {
 namespace {
@@ -41,8 +42,7 @@ void launch_zero_crossing_rate(const float* signals, const long* sample_offsets,
                                int hop, float* out, cudaStream_t stream) {
   if (total_frames <= 0) return;
   const long blocks = (total_frames + kWarpsPerBlock - 1) / kWarpsPerBlock;
-  zcr_kernel<<<static_cast<unsigned>(blocks), 32 * kWarpsPerBlock, 0, stream>>>(
-      signals, sample_offsets, sample_counts, frame_offsets, frame_owner, total_frames,
+  GTZAN_LAUNCH(zcr_kernel, static_cast<unsigned>(blocks), 32 * kWarpsPerBlock, 0, stream, signals, sample_offsets, sample_counts, frame_offsets, frame_owner, total_frames,
       frame_length, hop, out);
 }
 
