@@ -150,6 +150,8 @@ Action add_bench(CLI::App& app) {
         {"threads", threads}, {"gpu_batch", o->batch}, {"seconds_total", best}, {"seconds_per_clip", best / o->clips},
         {"clips_per_second", o->clips / best}, {"node_ms", nodes}};
     if (!gpu.is_null()) j["gpu_figures"] = gpu;
+    if (be->name() == "cuda" && backend::cuda_device_name().find("emulated") != std::string::npos)
+      j["emulated"] = "emulated CUDA on the CPU: these are not GPU timings";
     std::printf("%s\n", j.dump(2).c_str());
     if (!o->json.empty())
       write_file_atomically(o->json, [&](std::ostream& out) { out << j.dump(2) << '\n'; });

@@ -13,6 +13,7 @@
 
 #include "audio/audio_io.hpp"
 #include "audio/dataset.hpp"
+#include "backend/feature_backend.hpp"
 #include "backend/parallel.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
@@ -140,6 +141,9 @@ ExtractSummary extract_features(const ExtractOptions& o) {
 
   ExtractSummary s;
   s.backend = be->name();
+  // Name the device: an emulated CUDA build says so ("emulated CUDA on the CPU ..."), so its
+  // timings are never mistaken for a GPU's.
+  if (s.backend == "cuda") s.backend += " (" + backend::cuda_device_name() + ")";
   s.files = entries.size();
   s.track_out = o.track_out;
   // With --track-out each file's checkpointed lines are its track row, then its segment rows;
