@@ -23,39 +23,15 @@
 #include <cuda_runtime.h>
 #include <cufft.h>
 
+#include "emu_test_util.hpp"
 #include "gtzan_emu/memory.hpp"
 
 namespace {
 
+using gtzan::emu_test::DeviceArray;
+
 using Exact = std::complex<long double>;
 
-// A device allocation that frees itself, filled from and read back to host vectors.
-template <typename T>
-class DeviceArray {
- public:
-  explicit DeviceArray(std::size_t count) : count_(count) {
-    REQUIRE(cudaMalloc(reinterpret_cast<void**>(&data_), count * sizeof(T)) == cudaSuccess);
-  }
-  explicit DeviceArray(const std::vector<T>& host) : DeviceArray(host.size()) { upload(host); }
-  ~DeviceArray() { cudaFree(data_); }
-  DeviceArray(const DeviceArray&) = delete;
-  DeviceArray& operator=(const DeviceArray&) = delete;
-
-  void upload(const std::vector<T>& host) {
-    REQUIRE(host.size() == count_);
-    REQUIRE(cudaMemcpy(data_, host.data(), count_ * sizeof(T), cudaMemcpyHostToDevice) == cudaSuccess);
-  }
-  std::vector<T> download() const {
-    std::vector<T> host(count_);
-    REQUIRE(cudaMemcpy(host.data(), data_, count_ * sizeof(T), cudaMemcpyDeviceToHost) == cudaSuccess);
-    return host;
-  }
-  T* data() { return data_; }
-
- private:
-  T* data_ = nullptr;
-  std::size_t count_;
-};
 
 std::vector<double> random_reals(std::size_t count, unsigned seed) {
   std::mt19937_64 rng(seed);

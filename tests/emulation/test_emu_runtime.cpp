@@ -16,32 +16,14 @@
 #include <string>
 #include <vector>
 
+#include "emu_test_util.hpp"
 #include "launch.cuh"
 
 namespace {
 
-// Runs fn in a child process; returns (aborted?, what it wrote on stderr).
 std::pair<bool, std::string> in_child(const std::function<void()>& fn) {
-  int pipe_fd[2];
-  REQUIRE(pipe(pipe_fd) == 0);
-  std::fflush(nullptr);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    // The child must die of the abort itself, not report it through Catch's signal handler.
-    std::signal(SIGABRT, SIG_DFL);
-    dup2(pipe_fd[1], 2);
-    close(pipe_fd[0]);
-    fn();
-    std::_Exit(0);
-  }
-  close(pipe_fd[1]);
-  std::string err;
-  char buf[512];
-  for (ssize_t n; (n = read(pipe_fd[0], buf, sizeof buf)) > 0;) err.append(buf, n);
-  close(pipe_fd[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return {WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, err};
+  const auto outcome = gtzan::emu_test::run_in_child(fn);
+  return {outcome.aborted, outcome.stderr_text};
 }
 
 template <typename T>
