@@ -134,6 +134,8 @@ TEST_CASE("emulated CUDA: warp shuffles and ballots exchange values in lock step
     CHECK(b[w] == want_ballot);
     for (int l = 0; l < 32; ++l) CHECK(l3[w * 32 + l] == h[w * 32 + 3]);
   }
+  for (void* p : {static_cast<void*>(in), static_cast<void*>(sums), static_cast<void*>(ballots), static_cast<void*>(lane3)})
+    cudaFree(p);
 }
 
 TEST_CASE("emulated CUDA: dynamic shared memory has the launch's size", "[emulation]") {
@@ -142,6 +144,7 @@ TEST_CASE("emulated CUDA: dynamic shared memory has the launch's size", "[emulat
   REQUIRE(cudaGetLastError() == cudaSuccess);
   const auto got = download(out, 128);
   for (int i = 0; i < 128; ++i) CHECK(got[i] == static_cast<float>(127 - i));
+  cudaFree(out);
 }
 
 TEST_CASE("emulated CUDA: bad launch configurations fail as on a GPU", "[emulation]") {
@@ -155,6 +158,7 @@ TEST_CASE("emulated CUDA: bad launch configurations fail as on a GPU", "[emulati
   GTZAN_LAUNCH(dynamic_shared_kernel, 1, 32, 64 * 1024, nullptr, out);  // > 48 KiB without opt-in
   CHECK(cudaGetLastError() == cudaErrorInvalidConfiguration);
   CHECK(cudaGetLastError() == cudaSuccess);  // read and cleared
+  cudaFree(out);
 }
 
 TEST_CASE("emulated CUDA: device memory starts as NaN, not zero", "[emulation]") {
@@ -162,6 +166,8 @@ TEST_CASE("emulated CUDA: device memory starts as NaN, not zero", "[emulation]")
   float* out = device<float>(32);
   GTZAN_LAUNCH(read_uninitialised_kernel, 1, 32, 0, nullptr, in, out);
   for (float v : download(out, 32)) CHECK(std::isnan(v));
+  cudaFree(in);
+  cudaFree(out);
 }
 
 TEST_CASE("emulated CUDA: synccheck catches a thread that exits before a barrier", "[emulation]") {
@@ -209,4 +215,5 @@ TEST_CASE("emulated CUDA: the schedule seed changes the order threads run in", "
   const char* seed = std::getenv("GTZAN_EMU_SCHEDULE_SEED");
   if (!seed || std::string(seed) == "0") CHECK(natural == 127);
   else CHECK(natural != 127);
+  cudaFree(out);
 }

@@ -10,9 +10,9 @@
 
 namespace gtzan_emu {
 
-thread_local ThreadContext* tl_current = nullptr;
-
 namespace {
+
+thread_local ThreadContext* tl_current = nullptr;
 
 // Each fiber's stack. Kernels here keep little on the stack; ASan's redzones need more.
 #if defined(__SANITIZE_ADDRESS__)
@@ -57,6 +57,8 @@ const char* op_name(WarpOp op) {
 }
 
 }  // namespace
+
+ThreadContext& current() { return *tl_current; }
 
 void syncthreads(const CallSite& site) { BlockRunner::for_this_thread().barrier(site); }
 

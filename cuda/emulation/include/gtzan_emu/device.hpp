@@ -47,8 +47,9 @@ struct ThreadContext {
   void* dynamic_shared = nullptr;
 };
 
-extern thread_local ThreadContext* tl_current;
-inline ThreadContext& current() { return *tl_current; }
+// Out of line: the thread_local it reads lives in one translation unit (UBSan's null check
+// misreads an extern thread_local's address from other units).
+ThreadContext& current();
 
 // Where a barrier or warp collective is in the source (see GTZAN_EMU_SITE below).
 struct CallSite {
